@@ -9,7 +9,7 @@ import java.util.Map;
  * A snapshot of the node as an operator sees it (esr:status, GET /api/status).
  *
  * @param bundlesByState bundle counts keyed by state name (ACTIVE, RESOLVED, INSTALLED, ...)
- * @param trust          counts of verdicts of the signature gate
+ * @param trust          counts of verdicts of the signature gate, or null when the gate is not running
  * @param listening      the sockets this process listens on, read from the kernel, e.g. "tcp 0.0.0.0:8080"
  */
 public record NodeStatus(

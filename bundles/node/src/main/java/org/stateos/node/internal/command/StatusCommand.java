@@ -1,0 +1,32 @@
+package org.stateos.node.internal.command;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.stateos.api.node.NodeStatus;
+import org.stateos.api.node.NodeStatusService;
+
+@Service
+@Command(scope = "esr", name = "status",
+        description = "Shows node id, firmware version, uptime, bundles by state, trust verdicts and listening sockets")
+public final class StatusCommand implements Action {
+    @Reference
+    private NodeStatusService statusService;
+
+    @Option(name = "--json", description = "Print JSON for scripts")
+    private boolean json;
+
+    @Override
+    public Object execute() {
+        NodeStatus status = statusService.status();
+        // Printed here: a Gogo return value is not printed through bin/client (stack note 4).
+        if (json) {
+            System.out.println(StatusFormat.json(status));
+        } else {
+            StatusFormat.table(status).forEach(System.out::println);
+        }
+        return null;
+    }
+}

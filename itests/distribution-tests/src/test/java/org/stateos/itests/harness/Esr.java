@@ -1,0 +1,175 @@
+package org.stateos.itests.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real ESR: a fresh copy of the signed distribution started with bin/karaf in the foreground,
+ * driven through its console and its HTTP port. Closing it shuts the node down and kills every
+ * process it started.
+ */
+public final class Esr implements AutoCloseable {
+    public static final int HTTP_PORT = 8080;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path home;
+    private final Process process;
+    private final Console console;
+
+    private Esr(Path home, Process process, Console console) {
+        this.home = home;
+        this.process = process;
+        this.console = console;
+    }
+
+    /** The unpacked distribution the build made (see this module's pom). */
+    public static Path distribution() {
+        Path dist = Path.of(System.getProperty("stateos.dist", "target/dist/stateos-karaf-assembly-0.1.0-SNAPSHOT"));
+        if (!Files.isRegularFile(dist.resolve("bin/karaf"))) {
+            throw new IllegalStateException("no distribution at " + dist.toAbsolutePath() + ": build karaf-assembly first");
+        }
+        return dist;
+    }
+
+    /** Copies the distribution into {@code workDir} and boots it; returns once the console answers. */
+    public static Esr boot(Path workDir) throws IOException {
+        return boot(distribution(), workDir);
+    }
+
+    public static Esr boot(Path dist, Path workDir) throws IOException {
+        Path home = workDir.resolve("esr");
+        copyTree(dist, home);
+        return start(home);
+    }
+
+    /** Starts (or restarts) the node installed at {@code home}, keeping its data directory. */
+    public static Esr start(Path home) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("KARAF_NOROOT", "true");
+        builder.environment().remove("JAVA_OPTS");
+        Process process = builder.start();
+        Console console = new Console(process, home.resolve("console.log"));
+        Esr esr = new Esr(home, process, console);
+        try {
+            console.prime(Duration.ofSeconds(90));
+        } catch (AssertionError e) {
+            esr.close();
+            throw new AssertionError("console did not come up; transcript:\n" + console.transcript(), e);
+        }
+        return esr;
+    }
+
+    public Console console() {
+        return console;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public boolean isAlive() {
+        return javaProcess().map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** The JVM of the node (bin/karaf is a shell script that starts it). */
+    public Optional<ProcessHandle> javaProcess() {
+        return process.toHandle().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst()
+                .or(() -> process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty());
+    }
+
+    public long pid() {
+        return javaProcess().orElseThrow(() -> new IllegalStateException("node not running")).pid();
+    }
+
+    /** Waits until the HTTP server answers /api/status, and returns that answer. */
+    public String awaitHttp(Duration timeout) {
+        return Wait.until("GET /api/status to answer 200", timeout, () -> {
+            HttpResponse<String> r = get("/api/status");
+            return r != null && r.statusCode() == 200 ? r.body() : null;
+        });
+    }
+
+    /** GET on the node's HTTP port; null when nothing answers. */
+    public HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    public String log() throws IOException {
+        Path log = home.resolve("data/log/karaf.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> all = new ArrayList<>();
+        process.toHandle().descendants().forEach(all::add);
+        all.add(process.toHandle());
+        if (process.isAlive()) {
+            try {
+                console.send("system:shutdown -f\n");
+            } catch (UncheckedIOException ignored) {
+                // stdin already closed: fall through to signals
+            }
+            try {
+                process.waitFor(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (ProcessHandle p : all) {
+            p.destroy();
+        }
+        for (ProcessHandle p : all) {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()),
+                        StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
