@@ -6,6 +6,7 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertStore;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.TrustAnchor;
@@ -72,7 +73,7 @@ public final class CertificatePaths {
                     && !extendedKeyUsage.contains(ANY_EXTENDED_KEY_USAGE)) {
                 throw new SigningException("signer " + subject(signer) + " is not allowed to sign code (no codeSigning usage)");
             }
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             throw new SigningException("signer certificate has an unreadable extended key usage", e);
         }
     }

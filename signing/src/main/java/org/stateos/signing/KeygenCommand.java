@@ -2,6 +2,7 @@ package org.stateos.signing;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 
 /** keygen: makes the vendor key and its self-signed CA certificate. */
@@ -14,7 +15,7 @@ final class KeygenCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "--dir D [--subject S] [--days N] [--if-absent]";
+        return "--dir D [--subject S] [--days N] [--if-absent] [--create-only-under R]";
     }
 
     @Override
@@ -29,13 +30,17 @@ final class KeygenCommand implements Command {
                   --subject S    certificate subject (default "%s")
                   --days N       validity in days (default %d, twenty years)
                   --if-absent    leave an existing key in D as it is (checked and described) instead of failing
+                  --create-only-under R
+                                 make a new key only if D lies under R; otherwise a missing key is an error
+                                 (the build passes its target/ folder, so a mistyped production key path fails
+                                 instead of silently signing with a fresh key)
                 An existing key is never overwritten.""".formatted(VendorCertificates.DEVELOPMENT_SUBJECT,
                 VendorCertificates.DEFAULT_DAYS);
     }
 
     @Override
     public Set<String> valueOptions() {
-        return Set.of("--dir", "--subject", "--days");
+        return Set.of("--dir", "--subject", "--days", "--create-only-under");
     }
 
     @Override
@@ -62,11 +67,21 @@ final class KeygenCommand implements Command {
                     + CertificateText.describe(existing.certificate()));
             return 0;
         }
+        String createOnlyUnder = args.optional("--create-only-under", null);
+        if (createOnlyUnder != null && !isUnder(directory.directory(), Path.of(createOnlyUnder))) {
+            throw new SigningException("no vendor key in " + directory.directory() + " (expected "
+                    + KeyDirectory.KEY_FILE + " and " + KeyDirectory.CERTIFICATE_FILE + "); a new key is made only under "
+                    + createOnlyUnder + ": check the key directory path (-Dstateos.vendor.dir)");
+        }
         VendorKey key = new VendorCertificates().newVendorCa(subject, days);
         directory.save(key);
         out.println("created vendor key " + directory.keyFile() + " (mode 600) and certificate "
                 + directory.certificateFile());
         out.println("  " + CertificateText.describe(key.certificate()));
         return 0;
+    }
+
+    private static boolean isUnder(Path directory, Path root) {
+        return directory.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize());
     }
 }

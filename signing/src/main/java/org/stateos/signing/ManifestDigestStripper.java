@@ -3,6 +3,7 @@ package org.stateos.signing;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -104,7 +105,7 @@ public final class ManifestDigestStripper {
                 if (b == '\r' && end < data.length && data[end] == '\n') {
                     end++;
                 }
-                lines.add(java.util.Arrays.copyOfRange(data, start, end));
+                lines.add(Arrays.copyOfRange(data, start, end));
                 start = end;
                 i = end;
             } else {
@@ -112,7 +113,7 @@ public final class ManifestDigestStripper {
             }
         }
         if (start < data.length) {
-            lines.add(java.util.Arrays.copyOfRange(data, start, data.length));
+            lines.add(Arrays.copyOfRange(data, start, data.length));
         }
         return lines;
     }

@@ -1,6 +1,8 @@
 package org.stateos.signing;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Set;
 
@@ -38,8 +40,8 @@ final class ManifestVerifyCommand implements Command {
 
     @Override
     public int run(Arguments args, PrintStream out) throws UsageException, SigningException {
-        var anchor = Io.anchor(args.requiredPath("--anchor"));
-        byte[] signed = Io.read(args.requiredPath("--in"));
+        Path anchorFile = args.requiredPath("--anchor");
+        Path input = args.requiredPath("--in");
         String running = args.optional("--running", null);
         if (running != null) {
             try {
@@ -48,6 +50,8 @@ final class ManifestVerifyCommand implements Command {
                 throw new UsageException("manifest-verify: --running: " + e.getMessage());
             }
         }
+        X509Certificate anchor = Io.anchor(anchorFile);
+        byte[] signed = Io.read(input);
         ReleaseVerifier.VerifiedRelease release;
         try {
             release = new ReleaseVerifier(anchor).verify(signed, Instant.now(), running);

@@ -46,7 +46,7 @@ final class SignTreeCommand implements Command {
         Path keyDir = args.requiredPath("--key-dir");
         Path root = Path.of(args.single("DIR"));
         VendorKey key = new KeyDirectory(keyDir).load();
-        TreeSigner.Report report = new TreeSigner(new VendorJarSigner(key)).signTree(root);
+        TreeSigner.Report report = new TreeSigner(key).signTree(root);
         for (String failure : report.failures()) {
             out.println("FAILED " + failure);
         }

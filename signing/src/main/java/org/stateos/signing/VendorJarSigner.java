@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertPath;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -20,7 +21,9 @@ import jdk.security.jarsigner.JarSignerException;
  * Signs jars with the vendor key in the standard JAR signature format, through the JDK's own
  * {@link JarSigner} (the code behind the jarsigner tool): SHA-256 entry digests, SHA256withECDSA, signer name
  * {@value #SIGNER_NAME} (META-INF/STATEOS.SF and META-INF/STATEOS.EC). Earlier signatures are removed first
- * ({@link SignatureStripper}) so the result has exactly one signer: the vendor.
+ * ({@link SignatureStripper}) so the result has exactly one signer: the vendor. Every manifest header keeps its
+ * value and place; JarSigner writes the manifest folded at 72 bytes, which leaves a manifest made by bnd, the
+ * maven-archiver or java.util.jar byte for byte as it was.
  *
  * <p>Signing is in place and safe: the signed jar is written to a temporary file next to the original and moved
  * over it atomically, keeping the original's file permissions. A failure leaves the original untouched.
@@ -41,7 +44,7 @@ public final class VendorJarSigner {
                     .signatureAlgorithm(SIGNATURE_ALGORITHM)
                     .signerName(SIGNER_NAME)
                     .build();
-        } catch (CertificateException | IllegalArgumentException | java.security.NoSuchAlgorithmException e) {
+        } catch (CertificateException | IllegalArgumentException | NoSuchAlgorithmException e) {
             throw new SigningException("cannot sign with the key of " + key.subject() + ": " + e.getMessage(), e);
         }
     }
@@ -55,10 +58,15 @@ public final class VendorJarSigner {
         Path stripped = null;
         Path signed = null;
         try {
-            stripped = Files.createTempFile(directory, "." + jar.getFileName(), ".unsigned");
+            int removed = 0;
+            Path source = jar;
+            if (SignatureStripper.isSigned(jar)) {
+                stripped = Files.createTempFile(directory, "." + jar.getFileName(), ".unsigned");
+                removed = SignatureStripper.strip(jar, stripped);
+                source = stripped;
+            }
             signed = Files.createTempFile(directory, "." + jar.getFileName(), ".signed");
-            int removed = SignatureStripper.strip(jar, stripped);
-            try (ZipFile zip = new ZipFile(stripped.toFile()); OutputStream out = Files.newOutputStream(signed)) {
+            try (ZipFile zip = new ZipFile(source.toFile()); OutputStream out = Files.newOutputStream(signed)) {
                 signer.sign(zip, out);
             }
             keepPermissions(jar, signed);

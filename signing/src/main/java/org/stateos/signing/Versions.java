@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Orders release versions of the form {@code MAJOR[.MINOR[.PATCH[...]]][-QUALIFIER]} (also accepted: OSGi's
- * {@code 1.2.3.qualifier}). Numbers compare as numbers, missing ones count as 0 ({@code 1.2 == 1.2.0}). A version
+ * Orders release versions of the form {@code MAJOR[.MINOR[.PATCH[...]]][-QUALIFIER]}. (OSGi's
+ * {@code 1.2.3.qualifier} is refused: OSGi sorts it after {@code 1.2.3}, Semantic Versioning before, and a release
+ * version must not be ambiguous.) Numbers compare as numbers, missing ones count as 0 ({@code 1.2 == 1.2.0}). A version
  * with a qualifier is a pre-release of the same number and comes before it ({@code 1.0.0-rc.1 < 1.0.0},
  * {@code 1.0.0-SNAPSHOT < 1.0.0}); qualifiers compare by dot-separated parts, numeric parts as numbers and before
  * textual ones, textual parts in ASCII order ({@code rc.2 < rc.10 < rc.beta}), the Semantic Versioning rule.
@@ -55,8 +56,9 @@ public final class Versions {
         if (dash >= 0) {
             qualifier = text.substring(dash + 1);
             text = text.substring(0, dash);
-            if (qualifier.isEmpty()) {
-                throw new IllegalArgumentException("version \"" + version + "\" ends with '-'");
+            if (!qualifier.matches("[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*")) {
+                throw new IllegalArgumentException("version \"" + version + "\": the qualifier after '-' must be"
+                        + " dot-separated letters, digits and hyphens");
             }
         }
         List<Long> numbers = new ArrayList<>();
@@ -65,8 +67,6 @@ public final class Versions {
             String part = parts[i];
             if (!part.isEmpty() && isNumber(part) && part.length() <= 18) {
                 numbers.add(Long.parseLong(part));
-            } else if (i > 0 && qualifier.isEmpty() && i == parts.length - 1 && !part.isEmpty()) {
-                qualifier = part; // OSGi style: 1.2.3.qualifier
             } else {
                 throw new IllegalArgumentException("not a version: \"" + version
                         + "\" (expected numbers separated by dots, e.g. 1.4.2 or 1.4.2-rc.1)");

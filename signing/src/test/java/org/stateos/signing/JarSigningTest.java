@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -96,11 +100,11 @@ class JarSigningTest {
         // Manifests written by java.util.jar, bnd and the maven-archiver fold lines at 72 bytes; JarSigner writes the
         // same folding, so the main section comes out byte for byte. (A manifest folded elsewhere keeps its header
         // values, but JarSigner re-folds it at 72 bytes.)
-        Manifest manifest = new Manifest(new java.io.ByteArrayInputStream(
-                TestJars.BUNDLE_MANIFEST.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        java.io.ByteArrayOutputStream canonical = new java.io.ByteArrayOutputStream();
+        Manifest manifest = new Manifest(new ByteArrayInputStream(
+                TestJars.BUNDLE_MANIFEST.getBytes(StandardCharsets.UTF_8)));
+        ByteArrayOutputStream canonical = new ByteArrayOutputStream();
         manifest.write(canonical);
-        Path original = TestJars.bundle(dir.resolve("original.jar"), canonical.toString(java.nio.charset.StandardCharsets.UTF_8), 7);
+        Path original = TestJars.bundle(dir.resolve("original.jar"), canonical.toString(StandardCharsets.UTF_8), 7);
         Path jar = Files.copy(original, dir.resolve("signed.jar"));
         new VendorJarSigner(vendor).sign(jar);
 
@@ -116,7 +120,7 @@ class JarSigningTest {
         TestKeys.signAsOther(jar, TestKeys.selfSigned("CN=Someone Else"), "OTHER");
         Path sig = dir.resolve("extra");
         TestJars.rewrite(jar, sig, (name, content) -> content, Map.of("META-INF/SIG-LEGACY.SF", new byte[] {1, 2, 3}));
-        Files.move(sig, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(sig, jar, StandardCopyOption.REPLACE_EXISTING);
         assertEquals(2, TestJars.signerCertificates(jar).size(), "precondition: two foreign signers");
 
         int removed = new VendorJarSigner(vendor).sign(jar);
@@ -172,7 +176,7 @@ class JarSigningTest {
     @Test
     void aJarThatCannotBeSignedIsLeftUntouched() throws Exception {
         Path broken = dir.resolve("broken.jar");
-        Files.write(broken, "this is not a zip file".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(broken, "this is not a zip file".getBytes(StandardCharsets.UTF_8));
         byte[] before = Files.readAllBytes(broken);
 
         SigningException e = assertThrows(SigningException.class, () -> new VendorJarSigner(vendor).sign(broken));

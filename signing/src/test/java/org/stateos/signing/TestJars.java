@@ -1,6 +1,5 @@
 package org.stateos.signing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.security.CodeSigner;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,7 +192,7 @@ final class TestJars {
     static List<X509Certificate> signerCertificates(Path jar) throws IOException {
         List<X509Certificate> signers = new ArrayList<>();
         try (JarFile file = new JarFile(jar.toFile(), true)) {
-            for (JarEntry entry : java.util.Collections.list(file.entries())) {
+            for (JarEntry entry : Collections.list(file.entries())) {
                 try (InputStream in = file.getInputStream(entry)) {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
@@ -226,12 +226,5 @@ final class TestJars {
 
     static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(a);
-        out.writeBytes(b);
-        return out.toByteArray();
     }
 }

@@ -3,6 +3,7 @@ package org.stateos.signing;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateFactory;
 import java.util.zip.ZipFile;
 import jdk.security.jarsigner.JarSigner;
@@ -43,6 +44,6 @@ final class TestKeys {
         try (ZipFile zip = new ZipFile(jar.toFile()); OutputStream out = Files.newOutputStream(signed)) {
             signer.sign(zip, out);
         }
-        Files.move(signed, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(signed, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -9,9 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.interfaces.ECPublicKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -84,7 +85,7 @@ class VendorKeyTest {
         KeyDirectory second = new KeyDirectory(dir.resolve("b"));
         first.save(TestKeys.vendor());
         second.save(TestKeys.vendor());
-        Files.copy(second.keyFile(), first.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(second.keyFile(), first.keyFile(), StandardCopyOption.REPLACE_EXISTING);
 
         SigningException e = assertThrows(SigningException.class, first::load);
         assertTrue(e.getMessage().contains("does not belong"), e.getMessage());

@@ -161,8 +161,10 @@ public final class JarSignatureVerifier {
                     : "unsigned");
         }
         if (foreignSigner != null) {
+            String anchorSubject = subjectOf(anchor);
             return VerificationResult.refused(foreignSigner, "signer " + foreignSigner
-                    + " does not chain to the vendor anchor " + subjectOf(anchor));
+                    + " does not chain to the vendor anchor " + anchorSubject
+                    + (foreignSigner.equals(anchorSubject) ? " (same name, another key)" : ""));
         }
         if (unsigned.size() == 1) {
             return VerificationResult.refused(firstSigner,

@@ -25,7 +25,7 @@ final class Responses {
                 : ByteBufUtil.writeUtf8(alloc, text);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN);
-        r.headers().set(HttpHeaderNames.X_CONTENT_TYPE_OPTIONS, HttpHeaderValues.NOSNIFF);
+        r.headers().set("X-Content-Type-Options", "nosniff");
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         return r;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.stateos.http.HttpRoute;
 
 /** One registered route: its parsed service properties, its counters and the exchanges it has not answered. */
@@ -30,9 +31,12 @@ final class RouteEntry {
     final int ranking;
     final RouteMetrics metrics;
     final Set<Exchange> inFlight;
+    /** Shared by the versions of one registration (properties modified): set once it is unregistered. */
+    private final AtomicBoolean retired;
 
     private RouteEntry(HttpRoute route, String name, String prefix, boolean exact, Set<HttpMethod> methods,
-            CorsPolicy cors, String bundle, long serviceId, int ranking, RouteMetrics metrics, Set<Exchange> inFlight) {
+            CorsPolicy cors, String bundle, long serviceId, int ranking, RouteMetrics metrics, Set<Exchange> inFlight,
+            AtomicBoolean retired) {
         this.route = route;
         this.name = name;
         this.prefix = prefix;
@@ -44,6 +48,7 @@ final class RouteEntry {
         this.ranking = ranking;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.retired = retired;
         Set<String> allowed = new LinkedHashSet<>();
         for (HttpMethod m : methods) {
             allowed.add(m.name());
@@ -101,13 +106,25 @@ final class RouteEntry {
         }
         int ranking = props.get("service.ranking") instanceof Integer r ? r : 0;
         return new RouteEntry(route, name.trim(), prefix, exact, methods, cors, bundle, serviceId, ranking,
-                new RouteMetrics(), ConcurrentHashMap.newKeySet());
+                new RouteMetrics(), ConcurrentHashMap.newKeySet(), new AtomicBoolean());
     }
 
     /** The same route with new properties; keeps the counters and the requests in flight. */
     RouteEntry withPropertiesOf(RouteEntry parsed) {
         return new RouteEntry(route, parsed.name, parsed.prefix, parsed.exact, new LinkedHashSet<>(parsed.methods),
-                parsed.cors, bundle, serviceId, parsed.ranking, metrics, inFlight);
+                parsed.cors, bundle, serviceId, parsed.ranking, metrics, inFlight, retired);
+    }
+
+    /** The route was unregistered: requests it has not answered get 503 (streams are cut). */
+    void retire() {
+        retired.set(true);
+        for (Exchange ex : inFlight) {
+            ex.routeGone();
+        }
+    }
+
+    boolean isRetired() {
+        return retired.get();
     }
 
     /** The part of {@code path} below the prefix when this route serves it, else null. */

@@ -74,9 +74,10 @@ public final class Gate implements TrustGate {
 
     private final VendorAnchor anchor;
     private final BundleRevision selfRevision;
+    private final long selfBundleId;
     private final Path cacheRoot;
     private final VerdictCache cache;
-    private final VerifiedJars kept;
+    private volatile VerifiedJars kept;
     private final Bundle systemBundle;
     private final String instanceId = UUID.randomUUID().toString();
     private final ConcurrentHashMap<Long, Checked> current = new ConcurrentHashMap<>();
@@ -113,6 +114,8 @@ public final class Gate implements TrustGate {
          Bundle systemBundle) {
         this.anchor = anchor;
         this.selfRevision = selfRevision;
+        this.selfBundleId = selfRevision == null || selfRevision.getBundle() == null
+                ? -1 : selfRevision.getBundle().getBundleId();
         this.cacheRoot = cacheRoot;
         this.cache = cache;
         this.kept = kept;
@@ -291,7 +294,13 @@ public final class Gate implements TrustGate {
                         restoreLater(bundle, checked.verdict());
                     }
                 }
-                case BundleEvent.UNINSTALLED -> forget(bundle);
+                case BundleEvent.UNINSTALLED -> {
+                    if (bundle.getBundleId() == selfBundleId) {
+                        reinstallSelf(bundle);
+                    } else {
+                        forget(bundle);
+                    }
+                }
                 case BundleEvent.STOPPING -> {
                     if (bundle.getBundleId() == Constants.SYSTEM_BUNDLE_ID) {
                         restorer.shutdown(); // the framework is stopping: no restore can complete now
@@ -305,11 +314,55 @@ public final class Gate implements TrustGate {
         }
     }
 
+    /**
+     * The trust bundle itself was uninstalled. This gate stays in force (it belongs to the system bundle), but the
+     * next boot would have none: Karaf does not reinstall startup bundles on a warm cache. So install the last
+     * verified trust jar again (read now, before the framework deletes the data area) at start level 1 and start it;
+     * its gate takes over from this one. The data area is gone: stop persisting into it.
+     */
+    private void reinstallSelf(Bundle bundle) {
+        current.remove(bundle.getBundleId());
+        VerifiedJars jars = kept;
+        Optional<Path> jar = jars == null ? Optional.empty() : jars.lastVerified(bundle.getLocation());
+        byte[] bytes = null;
+        try {
+            bytes = jar.isPresent() ? Files.readAllBytes(jar.get()) : null;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot read the kept trust jar " + jar.get(), e);
+        }
+        kept = null;
+        cache.detach();
+        if (bytes == null || systemContext == null) {
+            LOG.severe("the trust bundle was uninstalled and no verified copy of it is kept: the gate stays in force"
+                    + " until the framework stops, but the NEXT BOOT HAS NO GATE unless the firmware reinstalls it");
+            return;
+        }
+        byte[] trustJar = bytes;
+        String location = bundle.getLocation();
+        LOG.severe("the trust bundle was uninstalled; installing its last verified jar again so the gate survives"
+                + " the next boot");
+        try {
+            restorer.execute(() -> {
+                try {
+                    Bundle again = systemContext.installBundle(location, new java.io.ByteArrayInputStream(trustJar));
+                    again.adapt(BundleStartLevel.class).setStartLevel(1);
+                    again.start();
+                    LOG.warning("trust bundle reinstalled as bundle " + again.getBundleId());
+                } catch (BundleException | RuntimeException e) {
+                    LOG.log(Level.SEVERE, "reinstalling the trust bundle failed; the next boot may have no gate", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.severe("framework stopping: the uninstalled trust bundle is not reinstalled");
+        }
+    }
+
     private void forget(Bundle bundle) {
         current.remove(bundle.getBundleId());
-        if (kept != null) {
+        VerifiedJars jars = kept;
+        if (jars != null) {
             try {
-                kept.forget(bundle.getLocation());
+                jars.forget(bundle.getLocation());
             } catch (IOException e) {
                 LOG.log(Level.FINE, "cannot forget the kept jar of " + bundle.getLocation(), e);
             }
@@ -372,9 +425,10 @@ public final class Gate implements TrustGate {
                 }
             }
         }
-        if (verdict.trusted() && judged.jar() != null && kept != null) {
+        VerifiedJars jars = kept;
+        if (verdict.trusted() && judged.jar() != null && jars != null) {
             try {
-                kept.keep(bundle.getLocation(), verdict.contentSha256(), judged.jar());
+                jars.keep(bundle.getLocation(), verdict.contentSha256(), judged.jar());
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot keep the verified jar of " + name + "; no restore for it", e);
             }
@@ -432,11 +486,12 @@ public final class Gate implements TrustGate {
      */
     private void restoreLater(Bundle bundle, Verdict refusedVerdict) {
         long id = bundle.getBundleId();
-        if (kept == null || systemBundle == null) {
+        VerifiedJars jars = kept;
+        if (jars == null || systemBundle == null) {
             LOG.warning("no data area: the refused update of " + refusedVerdict.symbolicName() + " is not undone");
             return;
         }
-        Optional<Path> jar = kept.lastVerified(bundle.getLocation());
+        Optional<Path> jar = jars.lastVerified(bundle.getLocation());
         if (jar.isEmpty()) {
             LOG.warning("no verified earlier jar of " + refusedVerdict.symbolicName() + " (" + bundle.getLocation()
                     + "); it stays unresolved");

@@ -24,7 +24,7 @@ final class VerdictCache {
     private static final Logger LOG = Logger.getLogger(Activator.LOGGER);
     private static final char SEP = '\t';
 
-    private final Path file;
+    private volatile Path file;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
 
     /** @param file where to persist; null keeps the cache in memory only */
@@ -48,7 +48,7 @@ final class VerdictCache {
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "verdict cache " + file + " unreadable; every jar is verified again", e);
+            LOG.warning("verdict cache " + file + " unreadable (" + e + "); every jar is verified again");
             cache.entries.clear();
         }
         return cache;
@@ -62,8 +62,14 @@ final class VerdictCache {
         return entries.get(key(anchorFingerprint, contentSha256));
     }
 
+    /** Stops persisting (the data area is gone: the trust bundle was uninstalled); the cache stays in memory. */
+    void detach() {
+        file = null;
+    }
+
     void put(String anchorFingerprint, String contentSha256, Entry entry) {
         Properties snapshot;
+        Path file;
         synchronized (this) {
             entries.put(key(anchorFingerprint, contentSha256), entry);
             Iterator<String> oldest = entries.keySet().iterator();
@@ -71,6 +77,7 @@ final class VerdictCache {
                 oldest.next();
                 oldest.remove();
             }
+            file = this.file;
             if (file == null) {
                 return;
             }

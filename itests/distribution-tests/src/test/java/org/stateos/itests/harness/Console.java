@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class Console {
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[;?0-9]*[a-zA-Z]|\u001B[=>]|\r");
+    /** The console prompt: "karaf@root()> ", after the user and instance name. */
+    static final String PROMPT = "@root()>";
     private final OutputStream stdin;
     private final StringBuilder transcript = new StringBuilder();
     private final Path log;
@@ -112,15 +114,11 @@ public final class Console {
         return ANSI.matcher(raw).replaceAll("");
     }
 
-    /** Drops prompt and echoed input lines, keeping what the command printed. */
+    /** Drops prompt lines (they carry the echoed input), keeping what the command printed. */
     static String stripEcho(String output, String command) {
         StringBuilder kept = new StringBuilder();
         for (String line : output.split("\n", -1)) {
-            String trimmed = line.strip();
-            if (trimmed.endsWith(command.strip()) && trimmed.contains(">")) {
-                continue;
-            }
-            if (trimmed.contains("echo ${M}")) {
+            if (line.contains(PROMPT)) {
                 continue;
             }
             kept.append(line).append('\n');

@@ -60,10 +60,17 @@ public final class Esr implements AutoCloseable {
 
     /** Starts (or restarts) the node installed at {@code home}, keeping its data directory. */
     public static Esr start(Path home) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString())
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", HTTP_PORT)) {
+            throw new IllegalStateException("port " + HTTP_PORT + " is already in use by another process: stop it first");
+        } catch (java.net.ConnectException free) {
+            // nothing listens: good
+        }
+        // script(1) gives the console a real pseudo-terminal, as the serial line does: Ctrl-D is then one
+        // end-of-file keystroke, not a closed stream.
+        ProcessBuilder builder = new ProcessBuilder("script", "-qfec", home.resolve("bin/karaf").toString(), "/dev/null")
                 .directory(home.toFile())
                 .redirectErrorStream(true);
-        builder.environment().put("KARAF_NOROOT", "true");
+        builder.environment().put("TERM", "vt100");
         builder.environment().remove("JAVA_OPTS");
         Process process = builder.start();
         Console console = new Console(process, home.resolve("console.log"));

@@ -12,7 +12,9 @@ import org.stateos.api.node.NodeStatusService;
 @Command(scope = "esr", name = "status",
         description = "Shows node id, firmware version, uptime, bundles by state, trust verdicts and listening sockets")
 public final class StatusCommand implements Action {
-    @Reference
+    // Optional: the status service needs the node identity, and when the key file is damaged the operator
+    // should get an explanation from esr:status rather than "Command not found".
+    @Reference(optional = true)
     private NodeStatusService statusService;
 
     @Option(name = "--json", description = "Print JSON for scripts")
@@ -20,7 +22,12 @@ public final class StatusCommand implements Action {
 
     @Override
     public Object execute() {
-        NodeStatus status = statusService.status();
+        NodeStatusService service = statusService;
+        if (service == null) {
+            System.out.println(json ? StatusFormat.unavailableJson() : StatusFormat.UNAVAILABLE);
+            return null;
+        }
+        NodeStatus status = service.status();
         // Printed here: a Gogo return value is not printed through bin/client (stack note 4).
         if (json) {
             System.out.println(StatusFormat.json(status));

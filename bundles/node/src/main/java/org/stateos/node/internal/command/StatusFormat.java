@@ -16,6 +16,8 @@ import org.stateos.api.node.NodeStatus;
 /** esr:status output: a label/value table for the console, JSON for scripts. Pure functions. */
 final class StatusFormat {
     static final String GATE_NOT_RUNNING = "gate not running";
+    static final String UNAVAILABLE = "Node status unavailable: the node identity is not active.\n"
+            + "Is data/stateos/node-key.pem damaged? Look for \"node key file\" in log:display.";
     private static final int LABEL = 11;
     private static final List<String> STATE_ORDER =
             List.of("ACTIVE", "RESOLVED", "STARTING", "STOPPING", "INSTALLED", "UNINSTALLED");
@@ -73,6 +75,13 @@ final class StatusFormat {
         }
         String anchor = t.anchorSubject() == null || t.anchorSubject().isEmpty() ? "(none)" : t.anchorSubject();
         return t.trusted() + " trusted, " + t.refused() + " refused; anchor " + anchor;
+    }
+
+    static String unavailableJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("available", false);
+        o.addProperty("reason", "node identity not active");
+        return GSON.toJson(o);
     }
 
     static String json(NodeStatus s) {

@@ -88,6 +88,15 @@ class StatusFormatTest {
     }
 
     @Test
+    void explainsAMissingStatusServiceInEightyColumns() {
+        for (String line : StatusFormat.UNAVAILABLE.split("\n")) {
+            assertTrue(line.length() <= 80, line);
+        }
+        assertEquals(false, JsonParser.parseString(StatusFormat.unavailableJson()).getAsJsonObject()
+                .get("available").getAsBoolean());
+    }
+
+    @Test
     void formatsUptime() {
         assertEquals("00:00:59", StatusFormat.uptime(Duration.ofSeconds(59)));
         assertEquals("1d 00:00:00", StatusFormat.uptime(Duration.ofDays(1)));
