@@ -85,12 +85,17 @@ public final class JarSignatureVerifier {
         List<JarEntry> content = new ArrayList<>();
         boolean hasSignatureFile = false;
         byte[] buffer = new byte[16 * 1024];
+        for (JarEntry entry : entries) {
+            if (!names.add(entry.getName())) {
+                // Zip readers disagree on which copy of a duplicated name they return: refuse the ambiguity.
+                return VerificationResult.refused("", "entry " + entry.getName() + " appears more than once in the jar");
+            }
+        }
 
         // Read every entry to its end: the JDK checks an entry's digest only when its stream reaches EOF,
         // and fills in the entry's code signers only then.
         for (JarEntry entry : entries) {
             String name = entry.getName();
-            names.add(name);
             long size = 0;
             try (InputStream in = jarFile.getInputStream(entry)) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {

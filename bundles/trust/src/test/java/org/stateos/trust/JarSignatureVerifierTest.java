@@ -189,6 +189,26 @@ class JarSignatureVerifierTest {
     }
 
     @Test
+    void refusesJarWithADuplicatedEntryName() throws IOException {
+        Path signed = signedBy(vendor);
+        Path duplicated = dir.resolve("duplicated.jar");
+        // ZipOutputStream refuses duplicates, so append a second central-directory copy by hand: write the jar
+        // again with the entry renamed to a same-length placeholder, then patch the placeholder bytes.
+        TestPki.rewrite(signed, duplicated, (name, bytes) -> bytes,
+                Map.of("org/example/X.class", "evil".getBytes()));
+        byte[] raw = Files.readAllBytes(duplicated);
+        byte[] from = "org/example/X.class".getBytes(StandardCharsets.UTF_8);
+        byte[] to = "org/example/A.class".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + from.length <= raw.length; i++) {
+            if (java.util.Arrays.equals(raw, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(to, 0, raw, i, to.length);
+            }
+        }
+        Files.write(duplicated, raw);
+        assertRefused(verify(duplicated), "entry org/example/A.class appears more than once in the jar");
+    }
+
+    @Test
     void refusesAFileThatIsNotAJar() throws IOException {
         Path notAJar = Files.writeString(dir.resolve("not.jar"), "just text");
         VerificationResult result = verify(notAJar);

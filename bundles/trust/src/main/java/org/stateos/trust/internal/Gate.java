@@ -164,6 +164,7 @@ public final class Gate implements TrustGate {
         system.addBundleListener(bundleListener);
         checkAll(system.getBundles());
         refreshRefusedButResolved(system.getBundles());
+        startRefusedAfterTheGate(system.getBundles());
         gateRegistration = system.registerService(TrustGate.class, this, properties());
         try {
             system.addServiceListener(handOverListener,
@@ -222,6 +223,37 @@ public final class Gate implements TrustGate {
         if (!resolved.isEmpty() && systemBundle != null) {
             LOG.severe("refused bundles resolved before the gate was in force, refreshing them: " + resolved);
             systemBundle.adapt(FrameworkWiring.class).refreshBundles(resolved);
+        }
+    }
+
+    /**
+     * Felix starts the bundles of one start level in bundle id order. A refused bundle at the gate's start level
+     * with a lower id than the trust bundle (the trust bundle was reinstalled, or someone changed start levels) would
+     * be started, and so resolved, before the gate exists on the next boot. Move such bundles above the gate's level.
+     * Their persistent start flag is left alone. Not done without an anchor: then every bundle is refused, and
+     * nothing should be rearranged until the anchor is back.
+     */
+    private void startRefusedAfterTheGate(Bundle[] bundles) {
+        if (!anchor.present() || selfRevision == null || selfRevision.getBundle() == null) {
+            return;
+        }
+        BundleStartLevel own = selfRevision.getBundle().adapt(BundleStartLevel.class);
+        int gateLevel = own == null ? 1 : own.getStartLevel();
+        for (Bundle bundle : bundles) {
+            Checked checked = current.get(bundle.getBundleId());
+            if (checked == null || checked.verdict().trusted() || isExempt(checked.revision(), bundle.getBundleId())) {
+                continue;
+            }
+            try {
+                BundleStartLevel level = bundle.adapt(BundleStartLevel.class);
+                if (level != null && level.getStartLevel() <= gateLevel) {
+                    LOG.warning("refused bundle " + bundle + " had start level " + level.getStartLevel()
+                            + ", not after the gate's " + gateLevel + "; moving it to " + (gateLevel + 1));
+                    level.setStartLevel(gateLevel + 1);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "cannot move the start level of " + bundle, e);
+            }
         }
     }
 

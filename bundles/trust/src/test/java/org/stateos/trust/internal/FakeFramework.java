@@ -68,6 +68,31 @@ final class FakeFramework {
         return new FakeBundle(id);
     }
 
+    static org.osgi.framework.wiring.BundleCapability capabilityOf(BundleRevision revision) {
+        return (org.osgi.framework.wiring.BundleCapability) Proxy.newProxyInstance(BundleRevision.class.getClassLoader(),
+                new Class<?>[] {org.osgi.framework.wiring.BundleCapability.class}, (proxy, method, args) ->
+                        switch (method.getName()) {
+                            case "getRevision", "getResource" -> revision;
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == args[0];
+                            case "toString" -> "capability of " + revision;
+                            default -> throw new UnsupportedOperationException(method.getName());
+                        });
+    }
+
+    static org.osgi.framework.wiring.BundleRequirement requirementOf(BundleRevision revision) {
+        return (org.osgi.framework.wiring.BundleRequirement) Proxy.newProxyInstance(
+                BundleRevision.class.getClassLoader(),
+                new Class<?>[] {org.osgi.framework.wiring.BundleRequirement.class}, (proxy, method, args) ->
+                        switch (method.getName()) {
+                            case "getRevision", "getResource" -> revision;
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == args[0];
+                            case "toString" -> "requirement of " + revision;
+                            default -> throw new UnsupportedOperationException(method.getName());
+                        });
+    }
+
     static BundleRevision newRevision(Bundle bundle) {
         return (BundleRevision) Proxy.newProxyInstance(BundleRevision.class.getClassLoader(),
                 new Class<?>[] {BundleRevision.class}, (proxy, method, args) -> switch (method.getName()) {

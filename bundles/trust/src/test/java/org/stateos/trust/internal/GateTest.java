@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
 import org.stateos.trust.TestPki;
 import org.stateos.trust.TestPki.Identity;
@@ -58,10 +59,49 @@ class GateTest {
         return gate(VendorAnchor.of(vendor.certificate()), null, VerdictCache.inMemory());
     }
 
+    /** What survives filterResolvable when all candidates are also the triggers (bundle.start, resolveBundles). */
     private static List<BundleRevision> filter(Gate gate, BundleRevision... candidates) {
         List<BundleRevision> list = new ArrayList<>(List.of(candidates));
-        gate.hook().begin(List.of()).filterResolvable(list);
+        gate.hook().begin(List.of(candidates)).filterResolvable(list);
         return list;
+    }
+
+    private static List<BundleCapability> matches(Gate gate, BundleRevision requirer, BundleRevision... providers) {
+        List<BundleCapability> candidates = new ArrayList<>();
+        for (BundleRevision provider : providers) {
+            candidates.add(FakeFramework.capabilityOf(provider));
+        }
+        gate.hook().begin(List.of(requirer)).filterMatches(FakeFramework.requirementOf(requirer), candidates);
+        return candidates;
+    }
+
+    @Test
+    void leavesTheCandidatesWholeWhenNoTriggerIsRefusedToDodgeTheFelixWhitelistBug() throws IOException {
+        Gate gate = gate();
+        BundleRevision good = framework.bundle(5).revise(signed).revision();
+        BundleRevision bare = framework.bundle(6).revise(unsigned).revision();
+        List<BundleRevision> candidates = new ArrayList<>(List.of(good, bare));
+        gate.hook().begin(List.of(good)).filterResolvable(candidates);
+        assertEquals(List.of(good, bare), candidates, "removing anything would cut the system bundle's exports");
+    }
+
+    @Test
+    void neverOffersARefusedRevisionAsAProvider() throws IOException {
+        Gate gate = gate();
+        BundleRevision good = framework.bundle(5).revise(signed).revision();
+        BundleRevision otherGood = framework.bundle(6).revise(signed).revision();
+        BundleRevision bare = framework.bundle(7).revise(unsigned).revision();
+        List<BundleCapability> left = matches(gate, good, otherGood, bare);
+        assertEquals(1, left.size());
+        assertEquals(otherGood, left.get(0).getRevision());
+    }
+
+    @Test
+    void givesARefusedRequirerNoCandidateSoItCannotResolveNorAttachAsAFragment() throws IOException {
+        Gate gate = gate();
+        BundleRevision host = framework.bundle(5).revise(signed).revision();
+        BundleRevision refusedFragment = framework.bundle(6).revise(foreign).revision();
+        assertEquals(List.of(), matches(gate, refusedFragment, host));
     }
 
     @Test
