@@ -102,7 +102,7 @@ public final class JarSignatureVerifier {
                     size += n;
                 }
             } catch (SecurityException e) {
-                return VerificationResult.refused("", reasonFor(name, e));
+                return VerificationResult.refused("", reasonFor(name, e) + updateLocationHint(jarFile));
             }
             if (isSignatureRelated(name)) {
                 hasSignatureFile |= name.toUpperCase(Locale.ROOT).endsWith(".SF");
@@ -180,6 +180,22 @@ public final class JarSignatureVerifier {
                     + content.size() + " entries (not signed: " + listSome(unsigned) + ")");
         }
         return VerificationResult.trusted(vendorSigner);
+    }
+
+    /**
+     * Karaf's bundle:update without --raw writes a Bundle-UpdateLocation header into the new jar's
+     * manifest, which breaks any signature: say so, since the operator's fix is one flag.
+     */
+    private static String updateLocationHint(JarFile jarFile) {
+        try {
+            java.util.jar.Manifest manifest = jarFile.getManifest();
+            if (manifest != null && manifest.getMainAttributes().getValue("Bundle-UpdateLocation") != null) {
+                return "; the manifest carries Bundle-UpdateLocation, which bundle:update adds unless given --raw";
+            }
+        } catch (IOException | SecurityException e) {
+            // no hint then
+        }
+        return "";
     }
 
     private static String reasonFor(String name, SecurityException e) {

@@ -55,6 +55,20 @@ public final class BundleJars {
         return target;
     }
 
+    /** A copy of any bundle jar with another Bundle-Version (signatures stripped by the next sign). */
+    public static Path withVersion(Path source, Path target, String version) throws IOException {
+        Map<String, byte[]> entries = read(source);
+        Manifest manifest = new Manifest(new ByteArrayInputStream(entries.get("META-INF/MANIFEST.MF")));
+        manifest.getMainAttributes().putValue("Bundle-Version", version);
+        manifest.getEntries().clear();
+        entries.keySet().removeIf(name -> name.startsWith("META-INF/") && name.matches("META-INF/[^/]+\\.(SF|EC|RSA|DSA)"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        manifest.write(out);
+        entries.put("META-INF/MANIFEST.MF", out.toByteArray());
+        write(target, entries);
+        return target;
+    }
+
     public static Path sign(Path jar, VendorKey key) throws Exception {
         new VendorJarSigner(key).sign(jar);
         return jar;
