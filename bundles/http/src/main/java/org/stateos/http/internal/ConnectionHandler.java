@@ -263,7 +263,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && response.status().code() != 204) {
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         }
-        HttpUtil.setKeepAlive(response.headers(), version, keep);
+        Responses.setConnection(response.headers(), version, keep);
         metrics.response(response.status().code());
         metrics.bytesOut(response.content().readableBytes());
         if (keep) {

@@ -30,14 +30,14 @@ record CorsPolicy(List<String> origins, String allowHeaders, String exposeHeader
             headers.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, exposeHeaders);
         }
         if (!anyOrigin()) {
-            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+            headers.add(HttpHeaderNames.VARY, "Origin");
         }
     }
 
     /** Adds the headers of a preflight answer, if the origin is allowed. */
     void addPreflightHeaders(HttpHeaders headers, String origin, String allowedMethods) {
         if (!anyOrigin()) {
-            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+            headers.add(HttpHeaderNames.VARY, "Origin");
         }
         if (!allows(origin)) {
             return;

@@ -242,7 +242,7 @@ final class Exchange implements HttpExchange {
 
     /** The route was unregistered while this request was in progress. */
     void routeGone() {
-        if (state.compareAndSet(OPEN, ANSWERED)) {
+        if (state.compareAndSet(OPEN, GONE)) { // GONE: a late answer from the route is dropped quietly
             send(Responses.text(channel.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "the service for this path went away; try again"));
         } else if (state.compareAndSet(STREAMING, GONE)) {
@@ -319,7 +319,7 @@ final class Exchange implements HttpExchange {
     }
 
     private void prepare(HttpResponse response, boolean keepAlive) {
-        HttpUtil.setKeepAlive(response.headers(), version, keepAlive);
+        Responses.setConnection(response.headers(), version, keepAlive);
         if (route.cors != null) {
             route.cors.addResponseHeaders(response.headers(), origin);
         }

@@ -7,13 +7,16 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +58,9 @@ public final class HttpServer implements HttpServerInfo, AutoCloseable {
     static final int MAX_CHUNK_SIZE = 8192;
     /** How long a connection over the limit may take to send its first request. */
     static final long OVER_LIMIT_IDLE_MILLIS = 5000;
+    /** How long start() retries a port still held by the server it replaces, and the pause between tries. */
+    private static final long BIND_RETRY_FOR_MILLIS = 3000;
+    private static final long BIND_RETRY_PAUSE_MILLIS = 50;
     /** How long close() waits for connections it closed forcibly. */
     private static final long FORCED_CLOSE_WAIT_MILLIS = 5000;
 
@@ -103,11 +110,22 @@ public final class HttpServer implements HttpServerInfo, AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new Initializer());
-        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
+        long retryEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BIND_RETRY_FOR_MILLIS);
+        ChannelFuture bound;
+        while (true) {
+            bound = bootstrap.bind(address).awaitUninterruptibly();
+            if (bound.isSuccess()) {
+                break;
+            }
             bound.channel().close().awaitUninterruptibly();
-            throw new IOException("HTTP server cannot listen on " + settings.bindAddress() + ":" + settings.port()
-                    + ": " + bound.cause().getMessage(), bound.cause());
+            if (!(bound.cause() instanceof BindException) || System.nanoTime() > retryEnd) {
+                throw new IOException("HTTP server cannot listen on " + settings.bindAddress() + ":" + settings.port()
+                        + ": " + bound.cause().getMessage(), bound.cause());
+            }
+            // The port may still be held for a moment by the server this one replaces (a bundle update or a
+            // configuration change): pause on the event loop's timer, then try again.
+            LOG.debug("HTTP port {} busy; retrying", settings.port());
+            loop.schedule(() -> { }, BIND_RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         }
         serverChannel = bound.channel();
         LOG.info("HTTP server listening on {} (max body {} bytes, idle {} s, max {} connections)", localAddress(),
@@ -206,6 +224,7 @@ public final class HttpServer implements HttpServerInfo, AutoCloseable {
             ChannelFuture closed = listener.close();
             if (mayWait) {
                 closed.awaitUninterruptibly(FORCED_CLOSE_WAIT_MILLIS);
+                awaitSocketReleased(listener);
             }
         }
         for (Channel ch : connections) {
@@ -229,6 +248,27 @@ public final class HttpServer implements HttpServerInfo, AutoCloseable {
         } else {
             LOG.warn("HTTP server stopped, but {} connection(s) did not close in time", left.size());
         }
+    }
+
+    /**
+     * Waits until the closed listening socket is really closed. The JDK closes a socket registered with a
+     * selector only when that selector next selects, which Netty does at the start of its next loop iteration,
+     * after the deregistration that close() queued. Without this wait a server started right after (bundle
+     * update, new configuration) could find the port still taken.
+     */
+    private static void awaitSocketReleased(Channel listener) {
+        if (!(listener.eventLoop() instanceof SingleThreadEventLoop loop)) {
+            return;
+        }
+        Promise<Void> released = loop.newPromise();
+        try {
+            // Queued after the deregistration; at the end of that iteration, queue a task for the next one:
+            // the next iteration starts with a select, which closes the socket, and then runs the task.
+            loop.execute(() -> loop.executeAfterEventLoopIteration(() -> loop.execute(() -> released.trySuccess(null))));
+        } catch (RejectedExecutionException e) {
+            return; // the loop is shutting down: it closes its selector and every socket with it
+        }
+        released.awaitUninterruptibly(FORCED_CLOSE_WAIT_MILLIS);
     }
 
     private boolean isAnyEventLoop() {

@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,18 @@ final class Responses {
 
     static FullHttpResponse empty(HttpResponseStatus status) {
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+    }
+
+    /**
+     * Says whether the connection stays open: nothing for HTTP/1.1 keep-alive, "keep-alive" for HTTP/1.0, and
+     * always an explicit "close" (which {@link CloseAfterResponseHandler} acts on).
+     */
+    static void setConnection(HttpHeaders headers, HttpVersion version, boolean keepAlive) {
+        if (keepAlive) {
+            HttpUtil.setKeepAlive(headers, version, true);
+        } else {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
     }
 
     static String tooLargeMessage(long max) {

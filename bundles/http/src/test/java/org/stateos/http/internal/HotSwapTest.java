@@ -64,9 +64,12 @@ class HotSwapTest {
                     ByteBuf late = ex.alloc().directBuffer(64).writeZero(64);
                     lateBodies.add(late);
                     ex.respond(HttpResponseStatus.OK, "application/octet-stream", late);
+                    // respond() from outside the loop hands the write to the loop: let it run before counting.
+                    ex.executor().submit(() -> { }).get(10, TimeUnit.SECONDS);
                 }
                 assertEquals(0, server.openConnections());
-                try (ServerSocket probe = new ServerSocket()) {
+                try (ServerSocket probe = new ServerSocket()) { // released the moment close() returned
+                    probe.setReuseAddress(true);
                     probe.bind(new InetSocketAddress("127.0.0.1", port));
                 }
             }

@@ -215,10 +215,7 @@ class HttpServerTest {
     void refusesExpectContinueOverTheLimitBeforeTheBodyIsSent() throws IOException {
         t.route(named("upload"), HttpRoute.PREFIX, "/upload", HttpRoute.METHODS, "POST");
 
-        HttpResponse<String> viaClient = t.send(t.request("/upload").expectContinue(true)
-                .POST(BodyPublishers.ofByteArray(new byte[2 * TestServer.MAX_BODY])).build());
-        assertEquals(413, viaClient.statusCode());
-
+        // Raw socket: java.net.http in JDK 17 waits forever when Expect: 100-continue gets a final status (JDK-8286171).
         try (RawHttp raw = t.raw()) {
             RawHttp.Response r = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 999999\r\n\r\n").read();
             assertEquals(413, r.status());
@@ -520,12 +517,14 @@ class HttpServerTest {
         try (TestServer one = new TestServer(new HttpServerSettings("127.0.0.1", 0, 1024, Duration.ofSeconds(30), 1,
                 Duration.ZERO))) {
             one.route(named("r"), HttpRoute.PREFIX, "/r");
-            try (RawHttp first = one.raw(); RawHttp second = one.raw()) {
+            try (RawHttp first = one.raw()) {
                 assertEquals(200, first.send("GET /r HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
+                RawHttp second = one.raw(); // only now: the first must be counted first
                 RawHttp.Response refused = second.send("GET /r HTTP/1.1\r\nHost: x\r\n\r\n").read();
                 assertEquals(503, refused.status());
                 assertTrue(refused.body().contains("too many connections"));
                 assertTrue(second.closedByServer());
+                second.close();
                 assertEquals(200, first.send("GET /r HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
             }
         }
@@ -545,7 +544,9 @@ class HttpServerTest {
             assertTrue(used.closedByServer());
             assertEquals(0, t.server.openConnections());
         }
+        // Free the moment close() returns: a plain socket (SO_REUSEADDR, as servers set it) listens there at once.
         try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.setReuseAddress(true);
             again.bind(new java.net.InetSocketAddress("127.0.0.1", port));
             assertTrue(again.isBound());
         }

@@ -10,7 +10,7 @@ import org.stateos.http.internal.RouteSnapshot;
 
 /** The output of {@code http:routes}: an 80-column table, or JSON with every counter. */
 public final class RoutesReport {
-    private static final String ROW = "%-18s %-17s %-4s %7s %5s %5s %6s  %s%n";
+    private static final String ROW = "%-17s %-17s %-4s %6s %5s %5s %6s %s%n";
     private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
     private RoutesReport() {}
@@ -35,8 +35,9 @@ public final class RoutesReport {
     }
 
     private static String row(String pattern, String methods, String cors, RouteSnapshot r, String bundle) {
-        return String.format(ROW, fit(pattern, 18), fit(methods, 17), cors, count(r.requests()),
-                count(r.responsesByClass()[3]), count(r.responsesByClass()[4]), bytes(r.bytesOut()), fit(bundle, 14));
+        return String.format(ROW, fit(pattern, 17), fit(methods, 17), cors, count(r.requests()),
+                count(r.responsesByClass()[3]), count(r.responsesByClass()[4]), bytes(r.bytesOut()), fit(bundle, 12))
+                .stripTrailing() + "\n";
     }
 
     public static String json(HttpServerInfo server) {
