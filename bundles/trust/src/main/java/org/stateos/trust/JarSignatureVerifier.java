@@ -27,6 +27,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
@@ -68,8 +69,9 @@ public final class JarSignatureVerifier {
         if (!Files.isRegularFile(jar)) {
             return VerificationResult.refused("", "not a jar file: " + jar);
         }
-        try (JarFile jarFile = new JarFile(jar.toFile(), true, ZipFile.OPEN_READ)) {
-            return check(jarFile, anchor);
+        try (JarFile jarFile = new JarFile(jar.toFile(), true, ZipFile.OPEN_READ);
+             ZipFile plain = new ZipFile(jar.toFile(), ZipFile.OPEN_READ)) {
+            return check(jarFile, plain, anchor);
         } catch (SecurityException e) {
             return VerificationResult.refused("", "signature is invalid: " + e.getMessage());
         } catch (ZipException e) {
@@ -79,7 +81,8 @@ public final class JarSignatureVerifier {
         }
     }
 
-    private static VerificationResult check(JarFile jarFile, X509Certificate anchor) throws IOException {
+    private static VerificationResult check(JarFile jarFile, ZipFile plain, X509Certificate anchor)
+            throws IOException {
         List<JarEntry> entries = Collections.list(jarFile.entries());
         Set<String> names = new HashSet<>();
         List<JarEntry> content = new ArrayList<>();
@@ -103,6 +106,14 @@ public final class JarSignatureVerifier {
                 }
             } catch (SecurityException e) {
                 return VerificationResult.refused("", reasonFor(name, e) + updateLocationHint(jarFile));
+            }
+            // JarFile's verifying stream stops at the entry's declared size, so the digest covers that many bytes.
+            // A plain ZipFile (how the framework reads a resource) inflates the entry's data to its end: any byte
+            // beyond the declared size would be read by the framework but covered by no signature.
+            long plainSize = plainSize(plain, name, buffer);
+            if (plainSize != entry.getSize()) {
+                return VerificationResult.refused("", "entry " + name + " holds " + plainSize
+                        + " bytes but declares " + entry.getSize() + " (content outside the signature)");
             }
             if (isSignatureRelated(name)) {
                 hasSignatureFile |= name.toUpperCase(Locale.ROOT).endsWith(".SF");
@@ -180,6 +191,21 @@ public final class JarSignatureVerifier {
                     + content.size() + " entries (not signed: " + listSome(unsigned) + ")");
         }
         return VerificationResult.trusted(vendorSigner);
+    }
+
+    /** How many bytes a plain {@link ZipFile} reads from the entry, to the end of its data; -1 if it has none. */
+    private static long plainSize(ZipFile plain, String name, byte[] buffer) throws IOException {
+        ZipEntry entry = plain.getEntry(name);
+        if (entry == null || !entry.getName().equals(name)) {
+            return -1;
+        }
+        long size = 0;
+        try (InputStream in = plain.getInputStream(entry)) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                size += n;
+            }
+        }
+        return size;
     }
 
     /**

@@ -20,25 +20,42 @@ import java.util.zip.ZipFile;
  */
 final class ZipBytes {
 
-    /** One entry: its name, its uncompressed content, and the metadata no jar signature covers. */
-    record Entry(String name, byte[] content, boolean deflated, byte[] extra, int dosTime, byte[] comment) {
+    /**
+     * One entry: its name, its uncompressed content, and the metadata no jar signature covers. A non-empty
+     * {@code hiddenTail} is stored after the content, in the same data (one deflate stream, or the stored bytes),
+     * while the headers declare the size and CRC of {@code content} alone.
+     */
+    record Entry(String name, byte[] content, boolean deflated, byte[] extra, int dosTime, byte[] comment,
+                 byte[] hiddenTail) {
         Entry {
             extra = extra == null ? new byte[0] : extra;
             comment = comment == null ? new byte[0] : comment;
+            hiddenTail = hiddenTail == null ? new byte[0] : hiddenTail;
+        }
+
+        Entry(String name, byte[] content, boolean deflated) {
+            this(name, content, deflated, null, SOME_DOS_TIME, null, null);
         }
 
         Entry withName(String newName) {
-            return new Entry(newName, content, deflated, extra, dosTime, comment);
+            return new Entry(newName, content, deflated, extra, dosTime, comment, hiddenTail);
         }
 
         Entry withContent(byte[] newContent) {
-            return new Entry(name, newContent, deflated, extra, dosTime, comment);
+            return new Entry(name, newContent, deflated, extra, dosTime, comment, hiddenTail);
         }
 
         Entry withMetadata(boolean newDeflated, byte[] newExtra, int newDosTime, byte[] newComment) {
-            return new Entry(name, content, newDeflated, newExtra, newDosTime, newComment);
+            return new Entry(name, content, newDeflated, newExtra, newDosTime, newComment, hiddenTail);
+        }
+
+        Entry withHiddenTail(byte[] tail) {
+            return new Entry(name, content, deflated, extra, dosTime, comment, tail);
         }
     }
+
+    /** Where one entry's parts lie in an archive: [start, end) of its local header, data and central record. */
+    record Layout(int localStart, int dataStart, int dataEnd, int centralStart, int centralEnd) {}
 
     /** 1 January 2024, 00:00, in MS-DOS date/time format. */
     static final int SOME_DOS_TIME = ((2024 - 1980) << 25) | (1 << 21) | (1 << 16);
@@ -51,8 +68,7 @@ final class ZipBytes {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             for (ZipEntry e : Collections.list(zip.entries())) {
                 try (InputStream in = zip.getInputStream(e)) {
-                    entries.add(new Entry(e.getName(), in.readAllBytes(), e.getMethod() == ZipEntry.DEFLATED,
-                            new byte[0], SOME_DOS_TIME, new byte[0]));
+                    entries.add(new Entry(e.getName(), in.readAllBytes(), e.getMethod() == ZipEntry.DEFLATED));
                 }
             }
         }
@@ -65,7 +81,8 @@ final class ZipBytes {
         ByteArrayOutputStream central = new ByteArrayOutputStream();
         for (Entry e : entries) {
             byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
-            byte[] data = e.deflated() ? deflate(e.content()) : e.content();
+            byte[] whole = e.hiddenTail().length == 0 ? e.content() : concat(e.content(), e.hiddenTail());
+            byte[] data = e.deflated() ? deflate(whole) : whole;
             CRC32 crc = new CRC32();
             crc.update(e.content());
             int method = e.deflated() ? ZipEntry.DEFLATED : ZipEntry.STORED;
@@ -117,6 +134,55 @@ final class ZipBytes {
         int16(out, archiveComment.length);
         out.writeBytes(archiveComment);
         return out.toByteArray();
+    }
+
+    /**
+     * The layout of each entry, from the central directory (the last end record in the archive), or an empty
+     * list if the archive is too broken to tell.
+     */
+    static List<Layout> layout(byte[] zip) {
+        List<Layout> layouts = new ArrayList<>();
+        int end = zip.length - 22;
+        while (end >= 0 && int32(zip, end) != 0x06054b50) {
+            end--;
+        }
+        if (end < 0) {
+            return layouts;
+        }
+        int count = int16(zip, end + 10);
+        int at = int32(zip, end + 16);
+        for (int i = 0; i < count; i++) {
+            if (at < 0 || at + 46 > zip.length || int32(zip, at) != 0x02014b50) {
+                return List.of();
+            }
+            int centralEnd = at + 46 + int16(zip, at + 28) + int16(zip, at + 30) + int16(zip, at + 32);
+            int local = int32(zip, at + 42);
+            if (local < 0 || local + 30 > zip.length) {
+                return List.of();
+            }
+            int dataStart = local + 30 + int16(zip, local + 26) + int16(zip, local + 28);
+            int dataEnd = dataStart + int32(zip, at + 20);
+            if (centralEnd > zip.length || dataStart > zip.length || dataEnd < dataStart || dataEnd > zip.length) {
+                return List.of();
+            }
+            layouts.add(new Layout(local, dataStart, dataEnd, at, centralEnd));
+            at = centralEnd;
+        }
+        return layouts;
+    }
+
+    private static int int16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+    }
+
+    private static int int32(byte[] b, int at) {
+        return int16(b, at) | int16(b, at + 2) << 16;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
     }
 
     private static byte[] deflate(byte[] content) {

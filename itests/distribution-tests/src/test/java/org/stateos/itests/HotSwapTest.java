@@ -108,13 +108,30 @@ class HotSwapTest {
 
     @Test
     @Order(4)
-    void platformBundleIsSwappedWhileTheNodeServes() throws Exception {
+    void platformBundleIsSwappedTwentyTimesWhileTheNodeServes() throws Exception {
         Path shipped = esr.home().resolve("system/org/stateos/org.stateos.http/0.1.0-SNAPSHOT/org.stateos.http-0.1.0-SNAPSHOT.jar");
-        Path newer = BundleJars.sign(BundleJars.withVersion(shipped, jars.resolve("http-newer.jar"), "0.1.1"), vendor);
         String id = esr.console().run("bundle:list -t 0 -s | grep org.stateos.http").strip().split("\\s+")[0];
-        esr.console().run("bundle:update --raw " + id + " file:" + newer.toAbsolutePath());
-        Wait.until("the new http bundle to serve", Duration.ofSeconds(20), () ->
-                esr.console().run("bundle:list -t 0 " + id).contains("0.1.1")
+        swapHttp(shipped, id, 1);
+        long pid = esr.pid();
+        int threadsBefore = JvmProbe.threads(pid);
+        int loadersBefore = JvmProbe.bundleClassLoaders(pid);
+        for (int i = 2; i < 2 + CYCLES; i++) {
+            swapHttp(shipped, id, i);
+        }
+        int threadsAfter = JvmProbe.threads(pid);
+        int loadersAfter = JvmProbe.bundleClassLoaders(pid);
+        System.out.printf("http bundle swap, %d cycles: threads %d -> %d, bundle class loaders %d -> %d%n",
+                CYCLES, threadsBefore, threadsAfter, loadersBefore, loadersAfter);
+        assertTrue(threadsAfter <= threadsBefore + 2, "threads grew from " + threadsBefore + " to " + threadsAfter);
+        assertEquals(loadersBefore, loadersAfter, "bundle class loaders");
+    }
+
+    private void swapHttp(Path shipped, String id, int patch) throws Exception {
+        String version = "0.1." + patch;
+        Path newer = BundleJars.sign(BundleJars.withVersion(shipped, jars.resolve("http-" + version + ".jar"), version), vendor);
+        esr.console().run("bundle:update --raw --refresh " + id + " file:" + newer.toAbsolutePath());
+        Wait.until("http " + version + " to serve", Duration.ofSeconds(20), () ->
+                esr.console().run("bundle:list -t 0 " + id).contains(version)
                         && esr.get("/api/status") != null && esr.get("/api/status").statusCode() == 200 ? true : null);
     }
 

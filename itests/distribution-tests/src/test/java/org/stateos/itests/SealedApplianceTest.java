@@ -86,6 +86,17 @@ class SealedApplianceTest {
     }
 
     @Test
+    @Order(2)
+    void everyStateosCommandIsInTheConsole() {
+        assertTrue(esr.console().run("esr:version").contains("0.1.0"));
+        assertTrue(esr.console().run("trust:list").contains("org.stateos.trust"));
+        String routes = esr.console().run("http:routes");
+        assertTrue(routes.contains("/api/status") && routes.contains("8080"), routes);
+        String page = esr.get("/").body();
+        assertTrue(page.contains("<html") && page.contains("/api/status"), page);
+    }
+
+    @Test
     @Order(3)
     void listensOnlyOnItsConfiguredServicePorts() throws Exception {
         assertEquals(Set.of("tcp 8080"), Sockets.listening(esr.pid()));
