@@ -205,6 +205,29 @@ class JarSignatureVerifierFuzzTest {
         assertEquals(ORIGINAL, SignedContent.read(file));
     }
 
+    /**
+     * Found by {@link #mutatedSignedJarIsNeverTrusted}: JarFile's verifying stream stops at an entry's declared
+     * size, a plain ZipFile reads its data to the end. Bytes after the signed content were trusted and served.
+     */
+    @Test
+    void refusesBytesHiddenAfterTheSignedContentOfAnEntry() throws IOException {
+        for (boolean deflated : new boolean[] {true, false}) {
+            List<ZipBytes.Entry> entries = new ArrayList<>(SIGNED_ENTRIES);
+            int p = indexOf(entries, "org/example/messages.properties");
+            entries.set(p, entries.get(p).withMetadata(deflated, new byte[0], ZipBytes.SOME_DOS_TIME, new byte[0])
+                    .withHiddenTail("\nadmin.password=evil\n".getBytes(UTF_8)));
+            Path file = dir.resolve("tail.jar");
+            Files.write(file, ZipBytes.write(entries, new byte[0]));
+            VerificationResult result = JarSignatureVerifier.verify(file, ANCHOR);
+            assertFalse(result.trusted(), result::toString);
+            assertNotEquals(ORIGINAL, SignedContent.read(file));
+            if (deflated) {
+                assertEquals("entry org/example/messages.properties holds 621 bytes but declares 600"
+                        + " (content outside the signature)", result.reason());
+            }
+        }
+    }
+
     @Test
     void harnessSeesOneChangedByteOfContent() throws IOException {
         List<ZipBytes.Entry> entries = new ArrayList<>(SIGNED_ENTRIES);
@@ -227,7 +250,7 @@ class JarSignatureVerifierFuzzTest {
         boolean rezip = false;
         int steps = data.consumeInt(0, 4);
         for (int step = 0; step < steps; step++) {
-            int op = data.consumeInt(0, 9);
+            int op = data.consumeInt(0, 10);
             if (entries.isEmpty() && op != 3) {
                 continue;
             }
@@ -263,8 +286,7 @@ class JarSignatureVerifierFuzzTest {
                     String name = pickName(data, entries);
                     byte[] content = data.consumeBytes(data.consumeInt(0, 256));
                     int at = data.consumeInt(0, entries.size());
-                    entries.add(at, new ZipBytes.Entry(name, content, data.consumeBoolean(), null,
-                            ZipBytes.SOME_DOS_TIME, null));
+                    entries.add(at, new ZipBytes.Entry(name, content, data.consumeBoolean()));
                     log.add("add " + name + " (" + content.length + " bytes) at " + at);
                 }
                 case 4 -> log.add("remove " + entries.remove(i).name());
@@ -303,17 +325,25 @@ class JarSignatureVerifierFuzzTest {
                         }
                     }
                 }
-                default -> { // one entry gets another's content (e.g. two classes swapped)
+                case 9 -> { // one entry gets another's content (e.g. two classes swapped)
                     int j = data.consumeInt(0, entries.size() - 1);
                     entries.set(i, entries.get(i).withContent(entries.get(j).content()));
                     log.add("content of " + entries.get(j).name() + " into " + entries.get(i).name());
                 }
+                default -> { // bytes after the content in the entry's data; the headers declare the content alone
+                    byte[] tail = data.consumeBytes(64);
+                    entries.set(i, entries.get(i).withHiddenTail(tail));
+                    log.add("hide " + tail.length + " bytes after " + entries.get(i).name());
+                }
             }
         }
         byte[] jar = rezip ? ZipBytes.write(entries, archiveComment) : SIGNED.clone();
+        // Raw edits land at an offset within a part of one entry (local header, data, central record), so that a
+        // kept input means the same edit in every run: the vendor key, and so the signature's size, is new each run.
+        List<ZipBytes.Layout> layout = ZipBytes.layout(jar);
         int rawEdits = data.consumeInt(0, 4);
         for (int edit = 0; edit < rawEdits && jar.length > 0; edit++) {
-            int at = data.consumeInt(0, jar.length - 1);
+            int at = rawOffset(data, layout, jar.length);
             switch (data.consumeInt(0, 3)) {
                 case 0 -> {
                     jar[at] ^= (byte) data.consumeInt(1, 255);
@@ -337,6 +367,20 @@ class JarSignatureVerifierFuzzTest {
             }
         }
         return jar;
+    }
+
+    private static int rawOffset(FuzzedDataProvider data, List<ZipBytes.Layout> layout, int length) {
+        if (layout.isEmpty()) {
+            return data.consumeInt(0, length - 1);
+        }
+        ZipBytes.Layout entry = layout.get(data.consumeInt(0, layout.size() - 1));
+        int[] part = switch (data.consumeInt(0, 2)) {
+            case 0 -> new int[] {entry.localStart(), entry.dataStart()};
+            case 1 -> new int[] {entry.dataStart(), entry.dataEnd()};
+            default -> new int[] {entry.centralStart(), entry.centralEnd()};
+        };
+        int at = part[0] + data.consumeInt(0, Math.max(0, part[1] - part[0] - 1));
+        return Math.min(at, length - 1);
     }
 
     /** Names an attacker would try: duplicates, case tricks, signature-file look-alikes, paths, anything. */
