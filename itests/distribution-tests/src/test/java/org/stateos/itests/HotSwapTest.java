@@ -6,79 +6,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.stateos.itests.harness.BootedNode;
 import org.stateos.itests.harness.BundleJars;
-import org.stateos.itests.harness.Esr;
-import org.stateos.itests.harness.JvmProbe;
+import org.stateos.itests.harness.Footprint;
 import org.stateos.itests.harness.Wait;
 import org.stateos.signing.VendorKey;
 
 /** Signed updates replace running bundles without a restart; unsigned ones are refused and rolled back. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HotSwapTest {
-    private static final Pattern BUNDLE_ID = Pattern.compile("Bundle ID: (\\d+)");
+class HotSwapTest extends BootedNode {
     private static final String NAME = "org.stateos.itests.hello.swap";
     private static final int CYCLES = 20;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path work;
-    Esr esr;
     VendorKey vendor;
     Path jars;
     long helloId;
     int lastServed;
 
     @BeforeAll
-    void boot() throws Exception {
+    void makeKeys() throws Exception {
         vendor = BundleJars.vendorKey();
         jars = Files.createDirectories(work.resolve("jars"));
-        esr = Esr.boot(work);
-        esr.awaitHttp(Duration.ofSeconds(90));
-    }
-
-    @AfterAll
-    void shutdown() {
-        if (esr != null) {
-            esr.close();
-        }
     }
 
     @Test
     @Order(1)
     void signedUpdatesReplaceTheRunningBundleWithoutGrowth() throws Exception {
-        String out = esr.console().run("bundle:install -s file:" + signedHello(0).toAbsolutePath());
-        Matcher m = BUNDLE_ID.matcher(out);
-        assertTrue(m.find(), out);
-        helloId = Long.parseLong(m.group(1));
+        helloId = esr.install(signedHello(0), true);
         awaitServed(0);
 
         // Two warm-up cycles let lazily created pools (shell, fileinstall) reach their size.
         update(1);
         update(2);
-        long pid = esr.pid();
-        int threadsBefore = JvmProbe.threads(pid);
-        int loadersBefore = JvmProbe.bundleClassLoaders(pid);
+        Footprint before = Footprint.of(esr.pid());
         for (int i = 3; i < 3 + CYCLES; i++) {
             update(i);
         }
-        int threadsAfter = JvmProbe.threads(pid);
-        int loadersAfter = JvmProbe.bundleClassLoaders(pid);
-        System.out.printf("hot swap, %d cycles: threads %d -> %d, bundle class loaders %d -> %d%n",
-                CYCLES, threadsBefore, threadsAfter, loadersBefore, loadersAfter);
-        // A leak grows by at least one per cycle; allow only the jitter of idle pool threads.
-        assertTrue(threadsAfter <= threadsBefore + 2, "threads grew from " + threadsBefore + " to " + threadsAfter);
-        assertEquals(loadersBefore, loadersAfter, "bundle class loaders");
+        assertNoGrowth("hello bundle", before, Footprint.of(esr.pid()));
     }
 
     @Test
@@ -110,20 +76,20 @@ class HotSwapTest {
     @Order(4)
     void platformBundleIsSwappedTwentyTimesWhileTheNodeServes() throws Exception {
         Path shipped = esr.home().resolve("system/org/stateos/org.stateos.http/0.1.0-SNAPSHOT/org.stateos.http-0.1.0-SNAPSHOT.jar");
-        String id = esr.console().run("bundle:list -t 0 -s | grep org.stateos.http").strip().split("\\s+")[0];
+        String id = esr.bundleId("org.stateos.http");
         swapHttp(shipped, id, 1);
-        long pid = esr.pid();
-        int threadsBefore = JvmProbe.threads(pid);
-        int loadersBefore = JvmProbe.bundleClassLoaders(pid);
+        Footprint before = Footprint.of(esr.pid());
         for (int i = 2; i < 2 + CYCLES; i++) {
             swapHttp(shipped, id, i);
         }
-        int threadsAfter = JvmProbe.threads(pid);
-        int loadersAfter = JvmProbe.bundleClassLoaders(pid);
-        System.out.printf("http bundle swap, %d cycles: threads %d -> %d, bundle class loaders %d -> %d%n",
-                CYCLES, threadsBefore, threadsAfter, loadersBefore, loadersAfter);
-        assertTrue(threadsAfter <= threadsBefore + 2, "threads grew from " + threadsBefore + " to " + threadsAfter);
-        assertEquals(loadersBefore, loadersAfter, "bundle class loaders");
+        assertNoGrowth("http bundle", before, Footprint.of(esr.pid()));
+    }
+
+    /** A leak grows by at least one per cycle; allow only the jitter of idle pool threads. */
+    private static void assertNoGrowth(String what, Footprint before, Footprint after) {
+        System.out.printf("%s, %d signed updates: %s -> %s%n", what, CYCLES, before, after);
+        assertTrue(after.threads() <= before.threads() + 2, what + ": " + before + " -> " + after);
+        assertEquals(before.bundleClassLoaders(), after.bundleClassLoaders(), what + ": " + before + " -> " + after);
     }
 
     private void swapHttp(Path shipped, String id, int patch) throws Exception {

@@ -15,41 +15,23 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.stateos.itests.harness.BootedNode;
 import org.stateos.itests.harness.Esr;
 import org.stateos.itests.harness.Sockets;
 import org.stateos.itests.harness.Wait;
 
 /** Boots the real signed distribution once and checks what an operator sees of the sealed appliance. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SealedApplianceTest {
+class SealedApplianceTest extends BootedNode {
     private static final Pattern BUNDLE_ROW = Pattern.compile("^\\s*(\\d+)\\s*│\\s*(\\w+)\\s*│\\s*(\\d+)\\s*│\\s*(\\S+)\\s*│\\s*(.*)$");
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path work;
-    Esr esr;
     JsonObject status;
 
     @BeforeAll
-    void boot() throws Exception {
-        esr = Esr.boot(work);
-        status = JsonParser.parseString(esr.awaitHttp(Duration.ofSeconds(90))).getAsJsonObject();
-    }
-
-    @AfterAll
-    void shutdown() {
-        if (esr != null) {
-            esr.close();
-        }
+    void readStatus() {
+        status = JsonParser.parseString(firstStatus).getAsJsonObject();
     }
 
     @Test

@@ -7,23 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.stateos.itests.harness.BootedNode;
 import org.stateos.itests.harness.BundleJars;
-import org.stateos.itests.harness.Esr;
 import org.stateos.itests.harness.Wait;
 import org.stateos.signing.VendorCertificates;
 import org.stateos.signing.VendorKey;
@@ -32,30 +24,14 @@ import org.stateos.signing.VendorKey;
  * The signature gate in the real distribution: every way a bundle can be wrong is refused, through
  * bundle:install, the deploy folder and feature:install, and none of its code runs.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TrustGateTest {
-    private static final Pattern BUNDLE_ID = Pattern.compile("Bundle ID: (\\d+)");
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path work;
-    Esr esr;
+class TrustGateTest extends BootedNode {
     VendorKey vendor;
     Path jars;
 
     @BeforeAll
-    void boot() throws Exception {
+    void makeKeys() throws Exception {
         vendor = BundleJars.vendorKey();
         jars = Files.createDirectories(work.resolve("jars"));
-        esr = Esr.boot(work);
-        esr.awaitHttp(Duration.ofSeconds(90));
-    }
-
-    @AfterAll
-    void shutdown() {
-        if (esr != null) {
-            esr.close();
-        }
     }
 
     /** Each case: a name, how to make the jar, and words the refusal reason must contain. */
@@ -99,7 +75,7 @@ class TrustGateTest {
     @Order(1)
     void vendorSignedBundleIsTrustedAndServes() throws Exception {
         Path jar = BundleJars.sign(BundleJars.variant(jars.resolve("good.jar"), "org.stateos.itests.hello.good", "1.0.0", "good"), vendor);
-        long id = install(jar);
+        long id = esr.install(jar, false);
         esr.console().run("bundle:start " + id);
         String body = Wait.until("GET /hello to answer", Duration.ofSeconds(20), () -> {
             var r = esr.get("/hello");
@@ -117,7 +93,7 @@ class TrustGateTest {
         String symbolicName = "org.stateos.itests.hello." + name + ".installed";
         Path jar = BundleJars.variant(jars.resolve(name + "-installed.jar"), symbolicName, "1.0.0", name);
         maker.make(jar, vendor);
-        long id = install(jar);
+        long id = esr.install(jar, false);
         String start = esr.console().run("bundle:start " + id);
         assertTrue(start.contains("Error") || start.contains("nresolved") || start.contains("Unable"), start);
         assertRefused(symbolicName, reason);
@@ -163,26 +139,18 @@ class TrustGateTest {
     @Test
     @Order(5)
     void stoppingTheGateBundleDoesNotOpenTheGate() throws Exception {
-        String gate = esr.console().run("bundle:list -t 0 -s | grep org.stateos.trust");
-        String gateId = gate.strip().split("\\s+")[0];
+        String gateId = esr.bundleId("org.stateos.trust");
         esr.console().run("bundle:stop --force " + gateId);
         try {
             String symbolicName = "org.stateos.itests.hello.gatestopped";
             Path jar = BundleJars.variant(jars.resolve("gatestopped.jar"), symbolicName, "1.0.0", "x");
-            long id = install(jar);
+            long id = esr.install(jar, false);
             esr.console().run("bundle:start " + id);
             assertTrue(esr.console().run("bundle:list -t 0 " + id).contains("Installed"),
                     "an unsigned bundle resolved while the gate bundle was stopped");
         } finally {
             esr.console().run("bundle:start --force " + gateId);
         }
-    }
-
-    private long install(Path jar) {
-        String out = esr.console().run("bundle:install file:" + jar.toAbsolutePath());
-        Matcher m = BUNDLE_ID.matcher(out);
-        assertTrue(m.find(), out);
-        return Long.parseLong(m.group(1));
     }
 
     private void assertRefused(String symbolicName, String reason) {

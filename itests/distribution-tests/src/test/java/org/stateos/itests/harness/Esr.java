@@ -129,6 +129,25 @@ public final class Esr implements AutoCloseable {
         }
     }
 
+    /** bundle:install of {@code jar} (started when {@code start}); returns the new bundle's id. */
+    public long install(Path jar, boolean start) {
+        String out = console.run("bundle:install " + (start ? "-s " : "") + "file:" + jar.toAbsolutePath());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Bundle ID: (\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new AssertionError("bundle:install printed no bundle id: " + out);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The id of the installed bundle with this symbolic name. */
+    public String bundleId(String symbolicName) {
+        String row = console.run("bundle:list -t 0 -s | grep " + symbolicName).strip();
+        if (row.isEmpty()) {
+            throw new AssertionError("no bundle " + symbolicName);
+        }
+        return row.split("\\s+")[0];
+    }
+
     public String log() throws IOException {
         Path log = home.resolve("data/log/karaf.log");
         return Files.exists(log) ? Files.readString(log) : "";
