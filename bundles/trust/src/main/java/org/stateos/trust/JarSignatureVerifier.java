@@ -76,8 +76,15 @@ public final class JarSignatureVerifier {
             return VerificationResult.refused("", "signature is invalid: " + e.getMessage());
         } catch (ZipException e) {
             return VerificationResult.refused("", "not a readable jar: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // java.util.zip throws it for an entry name that is not valid UTF-8 (found by fuzzing)
+            return VerificationResult.refused("", "not a readable jar: " + e.getMessage());
         } catch (IOException e) {
             return VerificationResult.refused("", "could not read the jar: " + e);
+        } catch (RuntimeException e) {
+            // Fail closed: whatever else the JDK's zip or PKCS#7 code throws on hostile bytes is a refusal,
+            // never an exception escaping into the resolver hook.
+            return VerificationResult.refused("", "could not verify the jar: " + e);
         }
     }
 

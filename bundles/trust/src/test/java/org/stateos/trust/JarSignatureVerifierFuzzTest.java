@@ -121,7 +121,7 @@ class JarSignatureVerifierFuzzTest {
     }
 
     /**
-     * Seeds for target 1, made at test time (no binary file in the tree). None is signed by the vendor's key, since
+     * Seeds for target 1, made at test time (no seed file in the tree). None is signed by the vendor's key, since
      * a mutation the signature does not cover would rightly stay trusted. They lead the fuzzer into every branch:
      * unsigned, signed by a look-alike of the vendor, signed through a foreign CA, empty zip, not a zip.
      */
