@@ -79,6 +79,18 @@ class SealedApplianceTest extends BootedNode {
     }
 
     @Test
+    @Order(2)
+    void unitStoreOpensItsFileBackedDeviceOnFirstBoot() {
+        String stats = Wait.until("store:stats to answer", Duration.ofSeconds(60), () -> {
+            String out = esr.console().run("store:stats");
+            return out.contains("Device") ? out : null;
+        });
+        assertTrue(stats.contains("data/store/store.img"), stats);
+        assertTrue(stats.contains("I/O        direct") || stats.contains("I/O        buffered"), stats);
+        assertTrue(esr.console().run("store:fsck").contains("Result     CLEAN"));
+    }
+
+    @Test
     @Order(3)
     void listensOnlyOnItsConfiguredServicePorts() throws Exception {
         assertEquals(Set.of("tcp 8080"), Sockets.listening(esr.pid()));

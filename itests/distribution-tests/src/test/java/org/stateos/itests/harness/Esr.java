@@ -55,6 +55,8 @@ public final class Esr implements AutoCloseable {
     public static Esr boot(Path dist, Path workDir) throws IOException {
         Path home = workDir.resolve("esr");
         copyTree(dist, home);
+        // A small unit store: the default 1 GiB file is written in full on first boot, once per test class.
+        Files.writeString(home.resolve("etc/org.stateos.store.cfg"), "device.size.bytes = 268435456\n");
         return start(home);
     }
 

@@ -1,0 +1,107 @@
+package org.stateos.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Immutable, content-addressed data units and signed object heads on this node's device.
+ *
+ * <p>Operations that do I/O return a {@link CompletionStage}; failures complete it exceptionally with a
+ * {@link StoreException} subclass (wrapped in a {@code CompletionException} by dependent stages). Today reads
+ * complete on the calling thread and writes on the engine's commit thread; callers must not rely on either.
+ */
+public interface UnitStore {
+
+    /**
+     * Stores a unit; completes with its id once it is as durable as {@code options} asks. Putting a unit that is
+     * already stored writes nothing (but may move it to a stronger retention class). Fails with
+     * {@link UnitTooLargeException}, {@link StoreFullException}, {@link DurabilityUnavailableException}.
+     */
+    CompletionStage<UnitId> put(Unit unit, PutOptions options);
+
+    default CompletionStage<UnitId> put(Unit unit) {
+        return put(unit, PutOptions.DEFAULT);
+    }
+
+    /**
+     * The unit, verified against its id; empty when this node does not hold it. A unit whose stored bytes fail
+     * their checksum or do not hash to the id completes with {@link CorruptUnitException}: corrupt data is
+     * reported, never returned.
+     */
+    CompletionStage<Optional<Unit>> get(UnitId id);
+
+    CompletionStage<Boolean> has(UnitId id);
+
+    /** Sets a stored unit's retention (e.g. unpins it); completes with false when the unit is not held. */
+    CompletionStage<Boolean> retain(UnitId id, Retention retention);
+
+    /**
+     * Stores a large object as a Merkle tree of units (leaves of {@value #CHUNK_BYTES} bytes, interior nodes of
+     * up to {@value #FANOUT} children). Reads {@code in} on the calling thread to its end (it does not close it);
+     * completes when every unit is durable. A stream of at most one chunk is a single leaf unit.
+     */
+    CompletionStage<BlobRef> putStream(InputStream in, PutOptions options);
+
+    /**
+     * Reads a large object back, fetching and verifying one unit at a time as the stream is read. A piece that
+     * is missing or corrupt fails the read at that piece with a {@link StoreException} naming the piece, its
+     * byte range and its unit.
+     */
+    InputStream openStream(UnitId root) throws IOException;
+
+    int CHUNK_BYTES = 256 * 1024;
+    int FANOUT = 1024;
+
+    /** The object's heads: none, one, or several when it has forks. Newest clock first. */
+    List<SignedHead> heads(ObjectId object);
+
+    /** Objects that have at least one head. */
+    Set<ObjectId> objects();
+
+    /**
+     * Moves the object's head to {@code next} if its heads are exactly {@code expected} (empty for a new object;
+     * several to merge forks). {@code next} must be stored already and must link to every expected unit.
+     * Completes with {@link CasResult.Applied} once the new signed head is durable, or
+     * {@link CasResult.Conflict} saying what the heads are now.
+     */
+    CompletionStage<CasResult> compareAndSetHeads(ObjectId object, Set<UnitId> expected, UnitId next);
+
+    /** The usual case: one expected head, or {@code expected == null} for "the object has no head yet". */
+    default CompletionStage<CasResult> compareAndSetHead(ObjectId object, UnitId expected, UnitId next) {
+        return compareAndSetHeads(object, expected == null ? Set.of() : Set.of(expected), next);
+    }
+
+    /**
+     * Deletes an object: stores a tombstone unit linking to {@code expected} and makes it the head by
+     * compare-and-set. The history stays until eviction reclaims it.
+     */
+    CompletionStage<CasResult> delete(ObjectId object, Set<UnitId> expected);
+
+    /**
+     * Takes a head from a peer: verifies it ({@link HeadVerificationException} otherwise), merges its clock, then
+     * supersedes the local heads it descends from, ignores it if it is an ancestor of a local head, or keeps it
+     * beside them as a fork. Ancestry is found by walking links through the units held here, so fetch the
+     * remote chain first: where a unit is missing, the store keeps a fork rather than guess.
+     */
+    CompletionStage<AcceptResult> acceptRemoteHead(SignedHead head);
+
+    /** Listens to one object's head changes. */
+    Registration addHeadListener(ObjectId object, HeadListener listener);
+
+    /** Listens to every object's head changes. */
+    Registration addHeadListener(HeadListener listener);
+
+    TimeIndex timeIndex();
+
+    StoreStats stats();
+
+    /** A full verification of every unit, link, head and index entry. Reads the whole store: slow. */
+    CompletionStage<FsckReport> fsck();
+
+    /** The largest unit encoding accepted ({@code unit.max.bytes}). */
+    int maxUnitBytes();
+}

@@ -1,0 +1,56 @@
+package org.stateos.store.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** etc/org.stateos.store.cfg. Every key is optional; the defaults work on a first boot. */
+@ObjectClassDefinition(id = StoreConfig.PID, name = "StateOS unit store",
+        description = "Device, engine, cache, quotas and eviction of the unit store")
+public @interface StoreConfig {
+    String PID = "org.stateos.store";
+
+    @AttributeDefinition(name = "Device path", description = "A raw block device or a file; ${karaf.data} is replaced by "
+            + "the Karaf data directory. A missing file is created with device.size.bytes and formatted.")
+    String device_path() default "${karaf.data}/store/store.img";
+
+    @AttributeDefinition(name = "Size of a file-backed store (bytes)", description = "Used only when the file is created")
+    long device_size_bytes() default 1L << 30;
+
+    @AttributeDefinition(name = "Checkpoint interval (s)", description = "Recovery replays at most this much of the log")
+    int checkpoint_interval_seconds() default 60;
+
+    @AttributeDefinition(name = "Checkpoint interval (bytes)", description = "... or at most this many bytes appended")
+    long checkpoint_interval_bytes() default 256L << 20;
+
+    @AttributeDefinition(name = "Unit cache (bytes)", description = "Verified units kept in memory (LRU)")
+    long cache_unit_bytes() default 64L << 20;
+
+    @AttributeDefinition(name = "Largest unit (bytes)", description = "Cap of a unit's encoded size; larger objects use putStream")
+    int unit_max_bytes() default 4 * 1024 * 1024;
+
+    @AttributeDefinition(name = "PINNED quota (bytes)", description = "0 = none; a pinned put beyond it fails")
+    long quota_pinned_bytes() default 0;
+
+    @AttributeDefinition(name = "NORMAL quota (bytes)", description = "0 = none; beyond it the oldest become evictable")
+    long quota_normal_bytes() default 0;
+
+    @AttributeDefinition(name = "DVR quota (bytes)", description = "0 = none; beyond it the oldest recordings become evictable")
+    long quota_dvr_bytes() default 512L << 20;
+
+    @AttributeDefinition(name = "CACHE quota (bytes)", description = "0 = none; CACHE units are always evictable anyway")
+    long quota_cache_bytes() default 256L << 20;
+
+    @AttributeDefinition(name = "Evict above (% of device)")
+    int evict_high_percent() default 90;
+
+    @AttributeDefinition(name = "Evict down to (% of device)")
+    int evict_low_percent() default 80;
+
+    @AttributeDefinition(name = "Ancestry walk limit (units)",
+            description = "Most units read to decide whether a remote head descends from a local one; beyond, a fork")
+    int heads_walk_max_units() default 100_000;
+
+    @AttributeDefinition(name = "Largest remote clock lead (ms)",
+            description = "A remote head's clock is followed at most this far ahead of the wall clock")
+    long hlc_max_skew_ms() default 60_000;
+}

@@ -1,0 +1,965 @@
+package org.stateos.store.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stateos.api.node.NodeIdentity;
+import org.stateos.store.AcceptResult;
+import org.stateos.store.BlobRef;
+import org.stateos.store.CasResult;
+import org.stateos.store.CorruptUnitException;
+import org.stateos.store.DurabilityUnavailableException;
+import org.stateos.store.FsckReport;
+import org.stateos.store.Head;
+import org.stateos.store.HeadChange;
+import org.stateos.store.HeadListener;
+import org.stateos.store.HeadVerificationException;
+import org.stateos.store.IndexEntry;
+import org.stateos.store.MalformedUnitException;
+import org.stateos.store.ObjectId;
+import org.stateos.store.PutOptions;
+import org.stateos.store.Registration;
+import org.stateos.store.ReplicaOracle;
+import org.stateos.store.Retention;
+import org.stateos.store.RetentionClass;
+import org.stateos.store.SignedHead;
+import org.stateos.store.StoreClosedException;
+import org.stateos.store.StoreException;
+import org.stateos.store.StoreFullException;
+import org.stateos.store.StoreStats;
+import org.stateos.store.TimeIndex;
+import org.stateos.store.Unit;
+import org.stateos.store.UnitId;
+import org.stateos.store.UnitNotFoundException;
+import org.stateos.store.UnitStore;
+import org.stateos.store.UnitTooLargeException;
+import org.stateos.store.internal.log.CorruptRecordException;
+import org.stateos.store.internal.log.LogFullException;
+import org.stateos.store.internal.log.RecordLog;
+
+/**
+ * The unit store's logic over a {@link RecordLog}: units and their retention metadata, heads, eviction, the
+ * time index. Knows nothing of OSGi; the DS component {@link LogStructuredStore} opens the engine and hands
+ * it here, and tests hand it an in-memory log.
+ *
+ * <p>Threads: no thread of its own. Reads run on the caller; writes complete on whatever thread completes the
+ * engine's append futures. Head operations on one object are serialized by a future chain (not a lock held
+ * across I/O), so listeners see each object's changes in order and are called with no lock held.
+ */
+final class StoreCore implements UnitStore, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreCore.class);
+    private static final int META_VERSION = 1;
+
+    private final RecordLog log;
+    private final StoreSettings settings;
+    private final NodeIdentity identity;
+    private final Supplier<ReplicaOracle> oracle;
+    private final LongSupplier millis;
+    private final DeviceInfo device;
+    private final HeadListeners listeners;
+    private final HybridClock clock;
+    private final UnitCache cache;
+    private final TimeIndexImpl timeIndex;
+
+    private final ConcurrentHashMap<UnitId, Meta> metas = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UnitId, CompletableFuture<UnitId>> inflight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ObjectId, ObjectState> objects = new ConcurrentHashMap<>();
+    private final Object accounting = new Object();
+    private final long[] classBytes = new long[RetentionClass.values().length];
+    private final long[] classUnits = new long[RetentionClass.values().length];
+    private final AtomicLong evictedUnits = new AtomicLong();
+    private final AtomicLong evictedBytes = new AtomicLong();
+    private final AtomicLong corruptReads = new AtomicLong();
+    private final AtomicBoolean evicting = new AtomicBoolean();
+    private volatile boolean closed;
+
+    /** Retention metadata of a held unit. lastAccess lives in memory only (after a restart: creation time). */
+    static final class Meta {
+        final UnitId id;
+        final int size;
+        final long created;
+        volatile RetentionClass cls;
+        volatile long windowMillis;
+        volatile long lastAccess;
+
+        Meta(UnitId id, int size, long created, RetentionClass cls, long windowMillis) {
+            this.id = id;
+            this.size = size;
+            this.created = created;
+            this.cls = cls;
+            this.windowMillis = windowMillis;
+            this.lastAccess = created;
+        }
+
+        ByteBuffer encode() {
+            return ByteBuffer.allocate(22).put((byte) META_VERSION).put((byte) cls.ordinal()).putLong(created)
+                    .putLong(windowMillis).putInt(size).flip();
+        }
+
+        static Meta decode(UnitId id, byte[] b) throws MalformedUnitException {
+            Bytes.In in = new Bytes.In(b, "unit metadata of " + id.shortForm());
+            int v = in.u8();
+            if (v != META_VERSION) {
+                throw in.error("version " + v);
+            }
+            int c = in.u8();
+            if (c >= RetentionClass.values().length) {
+                throw in.error("retention class " + c);
+            }
+            long created = in.u64();
+            long window = in.u64();
+            int size = in.u32();
+            in.end();
+            return new Meta(id, size, created, RetentionClass.values()[c], window);
+        }
+
+        EvictionPolicy.Candidate candidate() {
+            return new EvictionPolicy.Candidate(id, size, cls, windowMillis, created, lastAccess);
+        }
+    }
+
+    private static final class ObjectState {
+        volatile List<SignedHead> heads = List.of();
+        CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    }
+
+    StoreCore(RecordLog log, StoreSettings settings, NodeIdentity identity, Supplier<ReplicaOracle> oracle,
+              LongSupplier millis, DeviceInfo device, HeadListeners listeners) {
+        this.log = log;
+        this.settings = settings;
+        this.identity = identity;
+        this.oracle = oracle;
+        this.millis = millis;
+        this.device = device;
+        this.listeners = listeners;
+        this.clock = new HybridClock(millis, settings.maxClockSkewMillis());
+        this.cache = new UnitCache(settings.cacheBytes());
+        this.timeIndex = new TimeIndexImpl(log);
+    }
+
+    /** Rebuilds the in-memory state from the log. */
+    static StoreCore open(RecordLog log, StoreSettings settings, NodeIdentity identity, Supplier<ReplicaOracle> oracle,
+                          LongSupplier millis, DeviceInfo device, HeadListeners listeners) {
+        StoreCore core = new StoreCore(log, settings, identity, oracle, millis, device, listeners);
+        core.load();
+        return core;
+    }
+
+    private void load() {
+        long t0 = System.nanoTime();
+        int orphans = 0;
+        int repaired = 0;
+        for (byte[] key : keys(RecordKinds.UNIT_META)) {
+            UnitId id;
+            try {
+                id = UnitId.fromBytes(key);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("unit metadata under a bad key skipped: {}", e.getMessage());
+                continue;
+            }
+            if (!log.contains(RecordKinds.UNIT, key)) {
+                orphans++;   // a crash between the two appends of a put, or an eviction half done
+                log.delete(RecordKinds.UNIT_META, key);
+                continue;
+            }
+            try {
+                ByteBuffer v = log.read(RecordKinds.UNIT_META, key);
+                if (v != null) {
+                    account(Meta.decode(id, Bytes.toArray(v)), +1);
+                }
+            } catch (IOException e) {
+                LOG.warn("unit metadata of {} unreadable ({}); the unit is kept as NORMAL", id, e.getMessage());
+            }
+        }
+        long now = millis.getAsLong();
+        for (byte[] key : keys(RecordKinds.UNIT)) {
+            UnitId id;
+            try {
+                id = UnitId.fromBytes(key);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("unit record under a bad key skipped: {}", e.getMessage());
+                continue;
+            }
+            if (metas.containsKey(id)) {
+                continue;
+            }
+            int size = 0;
+            try {
+                ByteBuffer v = log.read(RecordKinds.UNIT, key);
+                size = v == null ? 0 : v.remaining();
+            } catch (IOException e) {
+                corruptReads.incrementAndGet();
+                LOG.warn("unit {} unreadable at open: {}", id, e.getMessage());
+            }
+            Meta m = new Meta(id, size, now, RetentionClass.NORMAL, 0);
+            account(m, +1);
+            log.append(RecordKinds.UNIT_META, key, m.encode());
+            repaired++;
+        }
+        for (byte[] key : keys(RecordKinds.HEADS)) {
+            try {
+                ByteBuffer v = log.read(RecordKinds.HEADS, key);
+                if (v == null) {
+                    continue;
+                }
+                List<SignedHead> heads = decodeHeads(Bytes.toArray(v));
+                if (heads.isEmpty()) {
+                    continue;
+                }
+                ObjectState st = new ObjectState();
+                st.heads = heads;
+                objects.put(heads.get(0).object(), st);
+                heads.forEach(h -> clock.observe(h.clock()));
+            } catch (IOException e) {
+                LOG.warn("heads record unreadable at open: {}", e.getMessage());
+            }
+        }
+        timeIndex.load();
+        LOG.info("unit store open: {} units ({} bytes), {} objects, {} index entries in {} ms{}{}", metas.size(),
+                totalBytes(), objects.size(), timeIndex.size(), (System.nanoTime() - t0) / 1_000_000,
+                orphans > 0 ? ", " + orphans + " orphan metadata records dropped" : "",
+                repaired > 0 ? ", " + repaired + " units without metadata kept as NORMAL" : "");
+    }
+
+    private List<byte[]> keys(byte kind) {
+        List<byte[]> keys = new ArrayList<>();
+        log.forEachKey(kind, k -> keys.add(k.clone()));
+        return keys;
+    }
+
+    private void account(Meta m, int sign) {
+        synchronized (accounting) {
+            if (sign > 0) {
+                if (metas.putIfAbsent(m.id, m) != null) {
+                    return;
+                }
+            } else if (!metas.remove(m.id, m)) {
+                return;
+            }
+            classBytes[m.cls.ordinal()] += sign * (long) m.size;
+            classUnits[m.cls.ordinal()] += sign;
+        }
+    }
+
+    private void reclass(Meta m, Retention r) {
+        synchronized (accounting) {
+            if (metas.get(m.id) == m) {
+                classBytes[m.cls.ordinal()] -= m.size;
+                classUnits[m.cls.ordinal()]--;
+                classBytes[r.retentionClass().ordinal()] += m.size;
+                classUnits[r.retentionClass().ordinal()]++;
+            }
+            m.cls = r.retentionClass();
+            m.windowMillis = r.window().toMillis();
+        }
+    }
+
+    private long totalBytes() {
+        synchronized (accounting) {
+            long t = 0;
+            for (long b : classBytes) {
+                t += b;
+            }
+            return t;
+        }
+    }
+
+    private void ensureOpen() throws StoreClosedException {
+        if (closed) {
+            throw new StoreClosedException("the unit store is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- units
+
+    @Override
+    public CompletionStage<UnitId> put(Unit unit, PutOptions options) {
+        if (!options.durability().isLocal()) {
+            return CompletableFuture.failedFuture(new DurabilityUnavailableException(options.durability()
+                    + " needs the mesh, which this firmware does not run yet: nothing was written. Use Durability.LOCAL."));
+        }
+        if (unit.encodedSize() > settings.maxUnitBytes()) {
+            return CompletableFuture.failedFuture(new UnitTooLargeException("unit of " + unit.encodedSize()
+                    + " bytes exceeds unit.max.bytes " + settings.maxUnitBytes() + "; use putStream for large objects"));
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreClosedException("the unit store is closed"));
+        }
+        UnitId id = unit.id();
+        Meta existing = metas.get(id);
+        if (existing != null) {
+            return strengthen(existing, options.retention()).thenApply(v -> id);
+        }
+        CompletableFuture<UnitId> mine = new CompletableFuture<>();
+        CompletableFuture<UnitId> other = inflight.putIfAbsent(id, mine);
+        if (other != null) {
+            return other.thenCompose(v -> put(unit, options));
+        }
+        write(unit, options.retention(), true).whenComplete((v, e) -> {
+            inflight.remove(id, mine);
+            if (e != null) {
+                mine.completeExceptionally(unwrap(e));
+            } else {
+                mine.complete(id);
+            }
+        });
+        return mine;
+    }
+
+    private CompletableFuture<Void> write(Unit unit, Retention r, boolean mayEvict) {
+        UnitId id = unit.id();
+        if (r.retentionClass() == RetentionClass.PINNED) {
+            long pinned;
+            synchronized (accounting) {
+                pinned = classBytes[RetentionClass.PINNED.ordinal()];
+            }
+            if (!EvictionPolicy.pinnedFits(pinned, unit.encodedSize(), settings.quotas())) {
+                return CompletableFuture.failedFuture(new StoreFullException("PINNED quota "
+                        + settings.quota(RetentionClass.PINNED) + " bytes would be exceeded (" + pinned + " pinned, unit of "
+                        + unit.encodedSize() + "); pinned units are never evicted, so unpin some or raise quota.pinned.bytes"));
+            }
+        }
+        long now = millis.getAsLong();
+        Meta m = new Meta(id, unit.encodedSize(), now, r.retentionClass(), r.window().toMillis());
+        byte[] key = id.bytes();
+        CompletableFuture<Void> a = log.append(RecordKinds.UNIT, key, unit.encoding());
+        CompletableFuture<Void> b = log.append(RecordKinds.UNIT_META, key, m.encode());
+        return CompletableFuture.allOf(a, b).handle((v, e) -> {
+            if (e == null) {
+                account(m, +1);
+                evictOverWatermark();
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            Throwable cause = unwrap(e);
+            if (!isFull(cause)) {
+                return CompletableFuture.<Void>failedFuture(cause);
+            }
+            if (!mayEvict) {
+                return CompletableFuture.<Void>failedFuture(new StoreFullException("device full: eviction freed space but "
+                        + "the engine has not reclaimed it yet; retry the put", cause));
+            }
+            return evict(unit.encodedSize() * 2L, "device full").thenCompose(freed -> {
+                if (freed == 0) {
+                    return CompletableFuture.<Void>failedFuture(new StoreFullException(fullMessage(unit), cause));
+                }
+                return write(unit, r, false);
+            });
+        }).thenCompose(f -> f);
+    }
+
+    private String fullMessage(Unit unit) {
+        StringBuilder sb = new StringBuilder("device full, nothing evictable for a unit of ").append(unit.encodedSize())
+                .append(" bytes; held:");
+        synchronized (accounting) {
+            for (RetentionClass c : RetentionClass.values()) {
+                sb.append(' ').append(c).append(' ').append(classBytes[c.ordinal()]);
+                long q = settings.quota(c);
+                if (q > 0) {
+                    sb.append("/quota ").append(q);
+                }
+            }
+        }
+        return sb.append(" bytes (pinned, current heads, last copies and units within quota are kept)").toString();
+    }
+
+    private static boolean isFull(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof LogFullException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private CompletableFuture<Void> strengthen(Meta m, Retention r) {
+        if (!r.retentionClass().strongerThan(m.cls)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return retain(m.id, r).thenApply(x -> null);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> retain(UnitId id, Retention retention) {
+        Meta m = metas.get(id);
+        if (m == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (retention.retentionClass() == RetentionClass.PINNED && m.cls != RetentionClass.PINNED) {
+            long pinned;
+            synchronized (accounting) {
+                pinned = classBytes[RetentionClass.PINNED.ordinal()];
+            }
+            if (!EvictionPolicy.pinnedFits(pinned, m.size, settings.quotas())) {
+                return CompletableFuture.failedFuture(new StoreFullException("PINNED quota "
+                        + settings.quota(RetentionClass.PINNED) + " bytes would be exceeded by pinning " + id));
+            }
+        }
+        Meta next = new Meta(id, m.size, m.created, retention.retentionClass(), retention.window().toMillis());
+        return log.append(RecordKinds.UNIT_META, id.bytes(), next.encode()).thenApply(v -> {
+            reclass(m, retention);
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<Unit>> get(UnitId id) {
+        try {
+            return CompletableFuture.completedFuture(Optional.ofNullable(load(id)));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The verified unit, or null when not held. */
+    Unit load(UnitId id) throws IOException {
+        ensureOpen();
+        Unit u = cache.get(id);
+        if (u == null) {
+            u = readVerified(id);
+            if (u == null) {
+                return null;
+            }
+            cache.put(u);
+        }
+        Meta m = metas.get(id);
+        if (m != null) {
+            m.lastAccess = millis.getAsLong();
+        }
+        return u;
+    }
+
+    /** Reads from the log (not the cache), checks the bytes against the id, decodes. */
+    private Unit readVerified(UnitId id) throws IOException {
+        ByteBuffer v;
+        try {
+            v = log.read(RecordKinds.UNIT, id.bytes());
+        } catch (CorruptRecordException e) {
+            corruptReads.incrementAndGet();
+            throw new CorruptUnitException(id, "unit " + id + ": stored record fails its checksum (" + e.getMessage() + ")", e);
+        }
+        if (v == null) {
+            return null;
+        }
+        byte[] b = Bytes.toArray(v);
+        if (!id.matches(b)) {
+            corruptReads.incrementAndGet();
+            throw new CorruptUnitException(id, "unit " + id + ": stored bytes hash to " + UnitId.of(b) + ", not to the id");
+        }
+        try {
+            return Unit.decode(b, Integer.MAX_VALUE);
+        } catch (MalformedUnitException e) {
+            corruptReads.incrementAndGet();
+            throw new CorruptUnitException(id, "unit " + id + ": stored bytes match the id but do not decode: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Boolean> has(UnitId id) {
+        return CompletableFuture.completedFuture(held(id));
+    }
+
+    private boolean held(UnitId id) {
+        return metas.containsKey(id) || log.contains(RecordKinds.UNIT, id.bytes());
+    }
+
+    // ---------------------------------------------------------------- large objects
+
+    @Override
+    public CompletableFuture<BlobRef> putStream(InputStream in, PutOptions options) {
+        if (!options.durability().isLocal()) {
+            return CompletableFuture.failedFuture(new DurabilityUnavailableException(options.durability()
+                    + " needs the mesh, which this firmware does not run yet: nothing was written. Use Durability.LOCAL."));
+        }
+        int chunk = Math.min(CHUNK_BYTES, settings.maxUnitBytes() - 64);
+        return Merkle.write(in, chunk, FANOUT, u -> put(u, options).toCompletableFuture());
+    }
+
+    @Override
+    public InputStream openStream(UnitId root) throws IOException {
+        return Merkle.open(root, this::fetchRequired);
+    }
+
+    private Unit fetchRequired(UnitId id) throws IOException {
+        Unit u = load(id);
+        if (u == null) {
+            throw new UnitNotFoundException(id, "unit " + id + " is not held here");
+        }
+        return u;
+    }
+
+    // ---------------------------------------------------------------- heads
+
+    @Override
+    public List<SignedHead> heads(ObjectId object) {
+        ObjectState st = objects.get(object);
+        return st == null ? List.of() : st.heads;
+    }
+
+    @Override
+    public Set<ObjectId> objects() {
+        Set<ObjectId> out = new TreeSet<>();
+        objects.forEach((o, st) -> {
+            if (!st.heads.isEmpty()) {
+                out.add(o);
+            }
+        });
+        return out;
+    }
+
+    /** Runs {@code op} after every earlier head operation on {@code object} has finished. */
+    private <T> CompletableFuture<T> serialize(ObjectId object, Supplier<CompletableFuture<T>> op) {
+        ObjectState st = objects.computeIfAbsent(object, k -> new ObjectState());
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<Void> prev;
+        synchronized (st) {
+            prev = st.tail;
+            st.tail = mine.handle((r, e) -> null);
+        }
+        prev.whenComplete((x, ignored) -> {
+            CompletableFuture<T> f;
+            try {
+                f = op.get();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((r, e) -> {
+                if (e != null) {
+                    mine.completeExceptionally(unwrap(e));
+                } else {
+                    mine.complete(r);
+                }
+            });
+        });
+        return mine;
+    }
+
+    @Override
+    public CompletableFuture<CasResult> compareAndSetHeads(ObjectId object, Set<UnitId> expected, UnitId next) {
+        if (object == null || expected == null || next == null) {
+            throw new IllegalArgumentException("compareAndSetHead needs object, expected (maybe empty) and next");
+        }
+        Set<UnitId> exp = Set.copyOf(expected);
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreClosedException("the unit store is closed"));
+        }
+        return serialize(object, () -> {
+            ObjectState st = objects.get(object);
+            List<SignedHead> before = st.heads;
+            if (!units(before).equals(exp)) {
+                return CompletableFuture.completedFuture(new CasResult.Conflict(exp, before));
+            }
+            Unit u;
+            try {
+                u = load(next);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            if (u == null) {
+                return CompletableFuture.failedFuture(new UnitNotFoundException(next,
+                        "unit " + next + " is not stored: put it before making it a head"));
+            }
+            for (UnitId e : exp) {
+                if (!u.links().contains(e)) {
+                    return CompletableFuture.failedFuture(new IllegalArgumentException("unit " + next
+                            + " does not link to " + e + ", the head it would replace: a new head links to its predecessors"));
+                }
+            }
+            SignedHead sh;
+            try {
+                sh = SignedHead.sign(new Head(object, next, identity.nodeId(), clock.now()), identity);
+            } catch (GeneralSecurityException e) {
+                return CompletableFuture.failedFuture(new StoreException("cannot sign the head of " + object + ": " + e, e));
+            }
+            List<SignedHead> after = List.of(sh);
+            return persistHeads(object, after).thenApply(v -> {
+                commit(object, st, before, after, HeadChange.Cause.LOCAL);
+                return (CasResult) new CasResult.Applied(sh, before);
+            });
+        });
+    }
+
+    @Override
+    public CompletableFuture<CasResult> delete(ObjectId object, Set<UnitId> expected) {
+        List<UnitId> preds = new ArrayList<>(new TreeSet<>(expected));
+        Unit tombstone = Unit.tombstone(preds);
+        return put(tombstone).toCompletableFuture().thenCompose(id -> compareAndSetHeads(object, expected, id));
+    }
+
+    @Override
+    public CompletableFuture<AcceptResult> acceptRemoteHead(SignedHead head) {
+        try {
+            head.verify();
+        } catch (HeadVerificationException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreClosedException("the unit store is closed"));
+        }
+        if (clock.observe(head.clock())) {
+            LOG.warn("head of {} from {} has a clock {} more than {} ms ahead of ours: kept, clock not followed",
+                    head.object(), head.writer().shortForm(), head.clock(), settings.maxClockSkewMillis());
+        }
+        ObjectId object = head.object();
+        return serialize(object, () -> {
+            ObjectState st = objects.get(object);
+            List<SignedHead> before = st.heads;
+            for (SignedHead h : before) {
+                if (h.unit().equals(head.unit())) {
+                    return CompletableFuture.completedFuture(AcceptResult.DUPLICATE);
+                }
+            }
+            for (SignedHead h : before) {
+                if (isAncestor(head.unit(), h.unit())) {
+                    return CompletableFuture.completedFuture(AcceptResult.STALE);
+                }
+            }
+            List<SignedHead> after = new ArrayList<>();
+            int superseded = 0;
+            for (SignedHead h : before) {
+                if (isAncestor(h.unit(), head.unit())) {
+                    superseded++;
+                } else {
+                    after.add(h);
+                }
+            }
+            after.add(head);
+            after.sort(NEWEST_FIRST);
+            AcceptResult result = before.isEmpty() ? AcceptResult.NEW
+                    : superseded > 0 ? AcceptResult.ADVANCED : AcceptResult.FORKED;
+            List<SignedHead> fin = List.copyOf(after);
+            if (result == AcceptResult.FORKED) {
+                LOG.info("object {} forked: {} heads now (remote head {} by {})", object, fin.size(),
+                        head.unit().shortForm(), head.writer().shortForm());
+            }
+            return persistHeads(object, fin).thenApply(v -> {
+                commit(object, st, before, fin, HeadChange.Cause.REMOTE);
+                return result;
+            });
+        });
+    }
+
+    private static final Comparator<SignedHead> NEWEST_FIRST = Comparator.comparing(SignedHead::clock).reversed()
+            .thenComparing(SignedHead::unit);
+
+    /**
+     * True when {@code ancestor} is reachable from {@code descendant} through links of units held here.
+     * Blob tree nodes are not followed (their children are blob units, never heads). Reads at most
+     * {@code walk.max.units} units; beyond that, or where a unit is missing or corrupt, the answer is false,
+     * which keeps a fork rather than dropping a head.
+     */
+    boolean isAncestor(UnitId ancestor, UnitId descendant) {
+        if (ancestor.equals(descendant)) {
+            return false;
+        }
+        Deque<UnitId> queue = new ArrayDeque<>();
+        Set<UnitId> seen = new HashSet<>();
+        queue.add(descendant);
+        seen.add(descendant);
+        int budget = settings.walkMaxUnits();
+        while (!queue.isEmpty()) {
+            if (budget-- <= 0) {
+                LOG.info("ancestry walk from {} stopped after {} units: treated as not an ancestor",
+                        descendant.shortForm(), settings.walkMaxUnits());
+                return false;
+            }
+            UnitId id = queue.removeFirst();
+            Unit u;
+            try {
+                u = load(id);
+            } catch (IOException e) {
+                continue;
+            }
+            if (u == null || Merkle.NODE.equals(u.type())) {
+                continue;
+            }
+            for (UnitId l : u.links()) {
+                if (l.equals(ancestor)) {
+                    return true;
+                }
+                if (seen.add(l)) {
+                    queue.addLast(l);
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Set<UnitId> units(List<SignedHead> heads) {
+        Set<UnitId> s = new HashSet<>();
+        heads.forEach(h -> s.add(h.unit()));
+        return s;
+    }
+
+    private CompletableFuture<Void> persistHeads(ObjectId object, List<SignedHead> heads) {
+        Bytes.Out out = new Bytes.Out(256 * heads.size()).u8(1).varint(heads.size());
+        for (SignedHead h : heads) {
+            out.lengthPrefixed(h.encode());
+        }
+        return log.append(RecordKinds.HEADS, Bytes.sha256(Bytes.utf8(object.name())), out.buffer());
+    }
+
+    static List<SignedHead> decodeHeads(byte[] b) throws MalformedUnitException {
+        Bytes.In in = new Bytes.In(b, "heads record");
+        int v = in.u8();
+        if (v != 1) {
+            throw in.error("version " + v);
+        }
+        int n = (int) in.varint(1 << 16);
+        List<SignedHead> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(SignedHead.decode(in.lengthPrefixed(SignedHead.MAX_ENCODED_BYTES)));
+        }
+        in.end();
+        out.sort(NEWEST_FIRST);
+        return List.copyOf(out);
+    }
+
+    private void commit(ObjectId object, ObjectState st, List<SignedHead> before, List<SignedHead> after,
+                        HeadChange.Cause cause) {
+        st.heads = after;   // head operations on one object are serialized: no lock needed
+        listeners.fire(new HeadChange(object, before, after, cause));
+    }
+
+    @Override
+    public Registration addHeadListener(ObjectId object, HeadListener listener) {
+        if (object == null) {
+            throw new IllegalArgumentException("object is null; use addHeadListener(listener) for all objects");
+        }
+        return listeners.add(object, listener);
+    }
+
+    @Override
+    public Registration addHeadListener(HeadListener listener) {
+        return listeners.add(null, listener);
+    }
+
+    // ---------------------------------------------------------------- eviction
+
+    private Set<UnitId> headUnits() {
+        Set<UnitId> s = new HashSet<>();
+        objects.values().forEach(st -> st.heads.forEach(h -> s.add(h.unit())));
+        return s;
+    }
+
+    /** Evicts least recently used evictable units worth {@code bytesWanted}; completes with the bytes freed. */
+    CompletableFuture<Long> evict(long bytesWanted, String reason) {
+        List<EvictionPolicy.Candidate> snapshot = new ArrayList<>(metas.size());
+        metas.values().forEach(m -> snapshot.add(m.candidate()));
+        ReplicaOracle o = oracle.get();
+        Predicate<UnitId> lastCopy = o == null ? id -> true : id -> {
+            try {
+                return o.isLastKnownCopy(id);
+            } catch (RuntimeException e) {
+                return true;
+            }
+        };
+        EvictionPolicy.Plan plan = EvictionPolicy.plan(snapshot, settings.quotas(), millis.getAsLong(), lastCopy,
+                headUnits(), bytesWanted);
+        if (plan.victims().isEmpty()) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        List<CompletableFuture<Void>> deletes = new ArrayList<>();
+        long freed = 0;
+        for (EvictionPolicy.Candidate c : plan.victims()) {
+            Meta m = metas.get(c.id());
+            if (m == null) {
+                continue;
+            }
+            account(m, -1);
+            cache.remove(c.id());
+            byte[] key = c.id().bytes();
+            deletes.add(log.delete(RecordKinds.UNIT, key));
+            deletes.add(log.delete(RecordKinds.UNIT_META, key));
+            freed += c.bytes();
+            evictedUnits.incrementAndGet();
+            evictedBytes.addAndGet(c.bytes());
+        }
+        long f = freed;
+        LOG.info("evicted {} units ({} bytes) for {}: wanted {} bytes", plan.victims().size(), f, reason, bytesWanted);
+        return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).thenApply(v -> f);
+    }
+
+    private void evictOverWatermark() {
+        long size = device.sizeBytes();
+        if (size <= 0) {
+            return;
+        }
+        long used = totalBytes();
+        if (used * 100 <= size * settings.evictHighPercent() || !evicting.compareAndSet(false, true)) {
+            return;
+        }
+        long wanted = used - size * settings.evictLowPercent() / 100;
+        evict(wanted, "high watermark " + settings.evictHighPercent() + "%").whenComplete((v, e) -> {
+            evicting.set(false);
+            if (e != null) {
+                LOG.warn("eviction failed: {}", e.toString());
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- index, stats, fsck
+
+    @Override
+    public TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    @Override
+    public StoreStats stats() {
+        Map<RetentionClass, StoreStats.ClassUsage> classes = new EnumMap<>(RetentionClass.class);
+        long units = 0;
+        long bytes = 0;
+        synchronized (accounting) {
+            for (RetentionClass c : RetentionClass.values()) {
+                classes.put(c, new StoreStats.ClassUsage(classUnits[c.ordinal()], classBytes[c.ordinal()], settings.quota(c)));
+                units += classUnits[c.ordinal()];
+                bytes += classBytes[c.ordinal()];
+            }
+        }
+        long forked = objects.values().stream().filter(st -> st.heads.size() > 1).count();
+        return new StoreStats(device.path(), device.directIo(), device.sizeBytes(), units, bytes, classes,
+                objects().size(), forked, timeIndex.tracks().size(), timeIndex.size(), cache.hits(), cache.misses(),
+                cache.bytes(), evictedUnits.get(), evictedBytes.get(), corruptReads.get(), engineStats());
+    }
+
+    /** The engine's stats as text pairs: the components of its stats record, or its toString. */
+    private Map<String, String> engineStats() {
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            Object s = log.stats();
+            if (s == null) {
+                return out;
+            }
+            if (s.getClass().isRecord()) {
+                for (var c : s.getClass().getRecordComponents()) {
+                    out.put(c.getName(), String.valueOf(c.getAccessor().invoke(s)));
+                }
+            } else {
+                out.put("summary", s.toString());
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            out.put("error", e.toString());
+        }
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<FsckReport> fsck() {
+        long t0 = System.nanoTime();
+        List<UnitId> badIds = new ArrayList<>();
+        List<UnitId> badCrcs = new ArrayList<>();
+        List<FsckReport.Link> dangling = new ArrayList<>();
+        List<String> badHeads = new ArrayList<>();
+        long checked = 0;
+        long bytes = 0;
+        for (byte[] key : keys(RecordKinds.UNIT)) {
+            UnitId id;
+            try {
+                id = UnitId.fromBytes(key);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("fsck: unit record under a key that is not a unit id: {}", e.getMessage());
+                continue;
+            }
+            ByteBuffer v;
+            try {
+                v = log.read(RecordKinds.UNIT, key);
+            } catch (IOException e) {
+                badCrcs.add(id);
+                continue;
+            }
+            if (v == null) {
+                continue;
+            }
+            checked++;
+            byte[] b = Bytes.toArray(v);
+            bytes += b.length;
+            if (!id.matches(b)) {
+                badIds.add(id);
+                continue;
+            }
+            Unit u;
+            try {
+                u = Unit.decode(b, Integer.MAX_VALUE);
+            } catch (MalformedUnitException e) {
+                badIds.add(id);
+                continue;
+            }
+            for (UnitId l : u.links()) {
+                if (!held(l)) {
+                    dangling.add(new FsckReport.Link(id, l));
+                }
+            }
+        }
+        long heads = 0;
+        for (ObjectState st : objects.values()) {
+            for (SignedHead h : st.heads) {
+                heads++;
+                try {
+                    h.verify();
+                } catch (HeadVerificationException e) {
+                    badHeads.add(e.getMessage());
+                    continue;
+                }
+                if (!held(h.unit())) {
+                    badHeads.add("head of " + h.object() + ": unit " + h.unit() + " is not held here");
+                }
+            }
+        }
+        long entries = 0;
+        long missing = 0;
+        for (IndexEntry e : timeIndex.all()) {
+            entries++;
+            if (!held(e.unit())) {
+                missing++;
+            }
+        }
+        return CompletableFuture.completedFuture(new FsckReport(checked, bytes, badIds, badCrcs, dangling, heads,
+                badHeads, entries, missing, Duration.ofNanos(System.nanoTime() - t0)));
+    }
+
+    @Override
+    public int maxUnitBytes() {
+        return settings.maxUnitBytes();
+    }
+
+    /** Marks the store closed; the caller closes the log. */
+    @Override
+    public void close() {
+        closed = true;
+        cache.clear();
+    }
+}

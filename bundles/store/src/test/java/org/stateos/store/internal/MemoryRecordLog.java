@@ -1,0 +1,128 @@
+package org.stateos.store.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.stateos.store.internal.log.CorruptRecordException;
+import org.stateos.store.internal.log.LogFullException;
+import org.stateos.store.internal.log.LogStats;
+import org.stateos.store.internal.log.RecordLog;
+
+/**
+ * A test-only RecordLog in memory: appends complete at once (or are held back on demand), a capacity in value
+ * bytes makes appends fail with LogFullException, and records can be corrupted to test verification.
+ * Survives "restarts": a new StoreCore over the same instance sees what was appended.
+ */
+final class MemoryRecordLog implements RecordLog {
+    private final Map<String, byte[]> records = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> corrupt = new ConcurrentHashMap<>();
+    private volatile long capacity = Long.MAX_VALUE;
+    private volatile boolean hold;
+    private final List<Runnable> held = new ArrayList<>();
+    int appends;
+
+    private static String k(byte kind, byte[] key) {
+        return (kind & 0xff) + ":" + HexFormat.of().formatHex(key);
+    }
+
+    void capacity(long bytes) {
+        capacity = bytes;
+    }
+
+    long used() {
+        return records.values().stream().mapToLong(v -> v.length).sum();
+    }
+
+    /** Holds appends back until {@link #release()} (to observe ordering of concurrent operations). */
+    void hold() {
+        hold = true;
+    }
+
+    void release() {
+        List<Runnable> r;
+        synchronized (held) {
+            hold = false;
+            r = new ArrayList<>(held);
+            held.clear();
+        }
+        r.forEach(Runnable::run);
+    }
+
+    /** Flips a byte of a stored value (the unit's bytes no longer match its id). */
+    void flip(byte kind, byte[] key, int offset) {
+        records.get(k(kind, key))[offset] ^= 0x40;
+    }
+
+    /** Makes reads of the record fail their checksum. */
+    void corruptCrc(byte kind, byte[] key) {
+        corrupt.put(k(kind, key), true);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> append(byte kind, byte[] key, ByteBuffer value) {
+        byte[] v = new byte[value.remaining()];
+        value.duplicate().get(v);
+        if (used() + v.length > capacity) {
+            return CompletableFuture.failedFuture(new LogFullException("memory log full", capacity, used()));
+        }
+        appends++;
+        records.put(k(kind, key.clone()), v);
+        corrupt.remove(k(kind, key));
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        synchronized (held) {
+            if (hold) {
+                held.add(() -> f.complete(null));
+                return f;
+            }
+        }
+        f.complete(null);
+        return f;
+    }
+
+    @Override
+    public ByteBuffer read(byte kind, byte[] key) throws IOException {
+        String kk = k(kind, key);
+        if (corrupt.containsKey(kk)) {
+            throw new CorruptRecordException("CRC32C mismatch");
+        }
+        byte[] v = records.get(kk);
+        return v == null ? null : ByteBuffer.wrap(v.clone());
+    }
+
+    @Override
+    public boolean contains(byte kind, byte[] key) {
+        return records.containsKey(k(kind, key));
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(byte kind, byte[] key) {
+        records.remove(k(kind, key));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void forEachKey(byte kind, Consumer<byte[]> visitor) {
+        String prefix = (kind & 0xff) + ":";
+        for (String s : new ArrayList<>(records.keySet())) {
+            if (s.startsWith(prefix)) {
+                visitor.accept(HexFormat.of().parseHex(s.substring(prefix.length())));
+            }
+        }
+    }
+
+    @Override
+    public LogStats stats() {
+        return null;
+    }
+
+    @Override
+    public void close() {
+    }
+}

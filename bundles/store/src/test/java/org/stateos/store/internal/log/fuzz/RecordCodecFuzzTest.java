@@ -1,0 +1,121 @@
+package org.stateos.store.internal.log.fuzz;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import org.junit.jupiter.api.Timeout;
+import org.stateos.store.internal.log.CorruptRecordException;
+import org.stateos.store.internal.log.DecodedRecord;
+import org.stateos.store.internal.log.RecordLog;
+import org.stateos.store.internal.log.RecordCodec;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * Fuzzes the record decoder on arbitrary bytes: it returns a record within the limits or throws
+ * {@link CorruptRecordException}, nothing else, and never allocates more than the configured maximum value
+ * (plus a little) whatever the length fields say. {@code mvn test} replays
+ * {@code src/test/resources/org/stateos/store/internal/log/fuzz/RecordCodecFuzzTestInputs/decode/};
+ * {@code JAZZER_FUZZ=1} fuzzes for the annotation's 10 minutes, one fuzz test per run, and keeps a finding there:
+ * <pre>
+ * JAZZER_FUZZ=1 mvn test -pl bundles/store -Dtest=RecordCodecFuzzTest -Djunit.jupiter.execution.timeout.mode=disabled
+ * </pre>
+ * (The per-input {@code @Timeout} becomes libFuzzer's -timeout; JUnit's own timeout must be off while fuzzing or it
+ * also times the whole 10-minute run.)
+ */
+class RecordCodecFuzzTest {
+    /** Small, so an allocation driven by an unchecked length field stands out. */
+    static final int MAX_VALUE_BYTES = 64 * 1024;
+    /** Allocation allowed beyond the value: the record object, the key, a header, instrumentation. */
+    static final long ALLOCATION_SLACK = 1 << 20;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @Timeout(10)
+    @FuzzTest(maxDuration = "10m")
+    void decode(byte[] data) {
+        decodeOne(data, ByteBuffer.wrap(data));
+        // The engine decodes from direct buffers (O_DIRECT reads): same bytes, other code paths.
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length);
+        direct.put(data).flip();
+        decodeOne(data, direct);
+        // Once more with the header's CRC made right, so the fuzzer gets past the checksum to what follows it.
+        byte[] fixed = withValidCrc(data);
+        if (fixed != null) {
+            decodeOne(fixed, ByteBuffer.wrap(fixed));
+        }
+    }
+
+    /** {@code data} with the CRC field recomputed over what its header announces, or null when it cannot be. */
+    static byte[] withValidCrc(byte[] data) {
+        if (data.length < RecordCodec.HEADER_BYTES) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(data.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        long len = RecordCodec.HEADER_BYTES + (b.getShort(6) & 0xFFFF) + Integer.toUnsignedLong(b.getInt(8));
+        if (len > data.length) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(data, 0, 28);
+        crc.update(data, RecordCodec.HEADER_BYTES, (int) len - RecordCodec.HEADER_BYTES);
+        b.putInt(28, (int) crc.getValue());
+        return b.array();
+    }
+
+    private static void decodeOne(byte[] data, ByteBuffer input) {
+        int length = data.length;
+        // Decode once unmeasured: the first pass over a path loads and initialises classes (exception messages,
+        // formatters), which allocates megabytes once and is not the decoder's doing. The measured pass follows.
+        try {
+            RecordCodec.decode(input.duplicate(), MAX_VALUE_BYTES);
+        } catch (CorruptRecordException ignored) {
+            // checked below
+        }
+        long tid = Thread.currentThread().getId();
+        long before = THREADS.getThreadAllocatedBytes(tid);
+        DecodedRecord record = null;
+        try {
+            record = RecordCodec.decode(input, MAX_VALUE_BYTES);
+        } catch (CorruptRecordException expected) {
+            // the only failure allowed; it leaves the position where it was
+            if (input.position() != 0) {
+                throw new IllegalStateException("a failed decode moved the position to " + input.position());
+            }
+        }
+        long allocated = THREADS.getThreadAllocatedBytes(tid) - before;
+        if (allocated > 2L * length + MAX_VALUE_BYTES + ALLOCATION_SLACK) {
+            throw new IllegalStateException("decode allocated " + allocated + " bytes for a " + length + "-byte input (max value "
+                    + MAX_VALUE_BYTES + ")");
+        }
+        if (record != null) {
+            if (input.position() != Math.min(record.encodedLength(), length)) {
+                throw new IllegalStateException("decode left the position at " + input.position() + ", not after the record");
+            }
+            if (record.key() == null || record.key().length > RecordLog.MAX_KEY_BYTES) {
+                throw new IllegalStateException("decoded key of " + (record.key() == null ? "null" : record.key().length + " bytes"));
+            }
+            if (record.value() == null || record.value().remaining() > MAX_VALUE_BYTES) {
+                throw new IllegalStateException("decoded value over the maximum: " + record.value());
+            }
+            if (record.length() > length || record.length() > record.encodedLength() || record.length() <= 0) {
+                throw new IllegalStateException("decoded lengths inconsistent with a " + length + "-byte input: length "
+                        + record.length() + ", encoded " + record.encodedLength());
+            }
+            if (RecordCodec.HEADER_BYTES + record.key().length + record.value().remaining() != record.length()) {
+                throw new IllegalStateException("header + key + value != record length " + record.length());
+            }
+            // What was decoded encodes back to the very same bytes (padding aside).
+            ByteBuffer again = ByteBuffer.allocate(record.encodedLength());
+            RecordCodec.encode(again, record.kind(), record.flags(), record.key(), record.value(), record.seq(), record.prevCrc(),
+                    record.batchDelta());
+            if (!Arrays.equals(again.array(), 0, record.length(), data, 0, record.length())) {
+                throw new IllegalStateException("decode/encode round trip changed the record");
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.stateos.store.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.stateos.store.internal.log.BlockDevice;
+
+/**
+ * Passes every call to the real device and counts writes, bytes and forces: the store's actual write pattern
+ * (mean write size, writes per fdatasync), which the raw-device fio run then reproduces.
+ */
+final class CountingDevice implements BlockDevice {
+    private final BlockDevice device;
+    final LongAdder writes = new LongAdder();
+    final LongAdder bytesWritten = new LongAdder();
+    final LongAdder forces = new LongAdder();
+    final LongAdder reads = new LongAdder();
+    final LongAdder bytesRead = new LongAdder();
+
+    CountingDevice(BlockDevice device) {
+        this.device = device;
+    }
+
+    void reset() {
+        writes.reset();
+        bytesWritten.reset();
+        forces.reset();
+        reads.reset();
+        bytesRead.reset();
+    }
+
+    @Override
+    public long size() {
+        return device.size();
+    }
+
+    @Override
+    public int alignment() {
+        return device.alignment();
+    }
+
+    @Override
+    public boolean direct() {
+        return device.direct();
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        int n = device.read(dst, position);
+        reads.increment();
+        bytesRead.add(n);
+        return n;
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) throws IOException {
+        int n = src.remaining();
+        device.write(src, position);
+        writes.increment();
+        bytesWritten.add(n);
+    }
+
+    @Override
+    public void force() throws IOException {
+        device.force();
+        forces.increment();
+    }
+
+    @Override
+    public void close() throws IOException {
+        device.close();
+    }
+
+    @Override
+    public String toString() {
+        return device.toString();
+    }
+}

@@ -1,0 +1,398 @@
+package org.stateos.store.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.nio.file.ExtendedOpenOption;
+
+import org.stateos.store.internal.log.FileBlockDevice;
+import org.stateos.store.internal.log.LogConfig;
+import org.stateos.store.internal.log.LogStats;
+import org.stateos.store.internal.log.LogStructuredLog;
+import org.stateos.store.internal.log.RecordLog;
+
+/**
+ * The store benchmark: in one run, on one file, measures
+ * <ol>
+ *   <li>the store's durable put throughput (256 KiB units, several writer threads, each put awaited) and its
+ *       random get throughput (random keys of what was written, several reader threads), while counting the
+ *       store's own write pattern on the device: mean write size and writes per fdatasync;</li>
+ *   <li>the raw device with fio and O_DIRECT: a sequential write with that write size, one job (the store has one
+ *       writer thread) at queue depth 1 (it writes with pwrite), fdatasync every that many writes; and a random
+ *       256 KiB read with as many jobs as the store had reader threads;</li>
+ *   <li>the naive alternative: one file per unit on the same file system, each written and fsync'd, and random
+ *       reads of those files (O_DIRECT, so no page cache flatters it).</li>
+ * </ol>
+ * Each figure is the median of {@code --runs} runs (3). It prints MB/s (10^6 bytes/s) and the ratios.
+ */
+public final class StoreBench {
+    static final byte KIND = 1;
+
+    private final Path file;
+    private final long fileBytes;
+    private final Path unitDir;
+    private final int unitBytes;
+    private final int writers;
+    private final int readers;
+    private final int runs;
+    private final int seconds;
+    private final long writeBytes;
+    private final boolean keep;
+
+    private StoreBench(Map<String, String> o) {
+        file = Path.of(o.getOrDefault("file", "/var/tmp/stateos-store-bench.img"));
+        fileBytes = parseSize(o.getOrDefault("size", "4G"));
+        unitDir = Path.of(o.getOrDefault("unit-dir", file.toAbsolutePath().getParent().resolve("stateos-store-bench-units").toString()));
+        unitBytes = (int) parseSize(o.getOrDefault("unit", "256K"));
+        writers = Integer.parseInt(o.getOrDefault("writers", "4"));
+        readers = Integer.parseInt(o.getOrDefault("readers", "4"));
+        runs = Integer.parseInt(o.getOrDefault("runs", "3"));
+        seconds = Integer.parseInt(o.getOrDefault("seconds", "10"));
+        // Write at most this much per put run, so the log never fills and the cleaner never runs.
+        writeBytes = parseSize(o.getOrDefault("write", Long.toString(fileBytes / 2)));
+        keep = Boolean.parseBoolean(o.getOrDefault("keep", "false"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help")) {
+                System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--keep=true]");
+                return;
+            }
+            if (!a.startsWith("--") || !a.contains("=")) {
+                throw new IllegalArgumentException("expected --name=value, got " + a);
+            }
+            o.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        new StoreBench(o).run();
+    }
+
+    private void run() throws Exception {
+        FileStore fs = Files.getFileStore(file.toAbsolutePath().getParent());
+        System.out.printf(Locale.ROOT, "StateOS store benchmark: %s (%d MiB on %s %s), %d KiB units, %d writers, %d readers,"
+                + " median of %d runs, %d s per timed phase%n", file, fileBytes >> 20, fs.type(), fs.name(), unitBytes >> 10,
+                writers, readers, runs, seconds);
+        if (!Files.exists(file)) {
+            System.out.printf("creating and zero-filling %s (%d MiB)...%n", file, fileBytes >> 20);
+        }
+        List<StoreRun> storeRuns = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            StoreRun sr = storeRun();
+            storeRuns.add(sr);
+            System.out.printf(Locale.ROOT, "  store run %d: put %.0f MB/s, get %.0f MB/s (%s; mean write %d KiB, %.2f writes"
+                    + " per fdatasync, %.1f records per batch)%n", r + 1, sr.putMBs, sr.getMBs, sr.ioMode, sr.meanWriteBytes >> 10,
+                    sr.writesPerForce, sr.meanBatchRecords);
+        }
+        double putMBs = median(storeRuns.stream().mapToDouble(s -> s.putMBs).toArray());
+        double getMBs = median(storeRuns.stream().mapToDouble(s -> s.getMBs).toArray());
+        StoreRun pattern = storeRuns.get(storeRuns.size() - 1);
+        boolean direct = pattern.direct;
+        long bs = Math.max(4096, (pattern.meanWriteBytes + 4095) / 4096 * 4096);
+        int fdatasync = Math.max(1, (int) Math.round(pattern.writesPerForce));
+
+        List<Double> fioWrite = new ArrayList<>();
+        List<Double> fioRead = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            fioWrite.add(fio("write", List.of("--rw=write", "--bs=" + bs, "--numjobs=1", "--iodepth=1", "--fdatasync=" + fdatasync,
+                    "--size=" + writeBytes), direct));
+            fioRead.add(fio("read", List.of("--rw=randread", "--bs=" + unitBytes, "--numjobs=" + readers, "--iodepth=1",
+                    "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct));
+            System.out.printf(Locale.ROOT, "  fio run %d: seq write %.0f MB/s, rand read %.0f MB/s%n", r + 1, fioWrite.get(r), fioRead.get(r));
+        }
+        double rawWrite = median(fioWrite.stream().mapToDouble(Double::doubleValue).toArray());
+        double rawRead = median(fioRead.stream().mapToDouble(Double::doubleValue).toArray());
+
+        List<double[]> unitRuns = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            double[] fr = filePerUnitRun();
+            unitRuns.add(fr);
+            System.out.printf(Locale.ROOT, "  file-per-unit run %d: put %.0f MB/s, get %.0f MB/s%n", r + 1, fr[0], fr[1]);
+        }
+        double fileWrite = median(unitRuns.stream().mapToDouble(x -> x[0]).toArray());
+        double fileRead = median(unitRuns.stream().mapToDouble(x -> x[1]).toArray());
+
+        System.out.println();
+        System.out.printf("I/O mode: store %s; fio %s%n", pattern.ioMode, direct ? "--direct=1 (O_DIRECT)" : "--direct=0 (O_DIRECT refused here)");
+        System.out.printf(Locale.ROOT, "store write pattern: mean write %d bytes, %.2f writes per fdatasync -> fio --bs=%d --fdatasync=%d%n",
+                pattern.meanWriteBytes, pattern.writesPerForce, bs, fdatasync);
+        System.out.printf("%-58s %10s%n", "figure (median of " + runs + ")", "MB/s");
+        row("raw seq write (fio, bs " + (bs >> 10) + " KiB, 1 job, QD1, fdatasync/" + fdatasync + ")", rawWrite);
+        row("raw random read (fio, 256 KiB, " + readers + " jobs, QD1)", rawRead);
+        row("store put (256 KiB units, " + writers + " writers, each awaited)", putMBs);
+        row("store get (random keys, " + readers + " readers)", getMBs);
+        row("file-per-unit put (write + fsync, " + writers + " writers)", fileWrite);
+        row("file-per-unit get (O_DIRECT, " + readers + " readers)", fileRead);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "ratio store put / raw seq write      %.2f  (goal >= 0.85)%n", putMBs / rawWrite);
+        System.out.printf(Locale.ROOT, "ratio store get / raw random read    %.2f  (goal >= 0.85)%n", getMBs / rawRead);
+        System.out.printf(Locale.ROOT, "ratio store put / file-per-unit put  %.2f%n", putMBs / fileWrite);
+        System.out.printf(Locale.ROOT, "ratio store get / file-per-unit get  %.2f%n", getMBs / fileRead);
+
+        if (!keep) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static void row(String what, double mbs) {
+        System.out.printf(Locale.ROOT, "%-58s %10.0f%n", what, mbs);
+    }
+
+    /** The store's figures of one run and its write pattern on the device. */
+    private record StoreRun(double putMBs, double getMBs, long meanWriteBytes, double writesPerForce, double meanBatchRecords,
+                            boolean direct, String ioMode) { }
+
+    private StoreRun storeRun() throws Exception {
+        LogConfig config = LogConfig.defaults();
+        FileBlockDevice raw = FileBlockDevice.open(file, fileBytes);
+        try (CountingDevice device = new CountingDevice(raw)) {
+            LogStructuredLog.format(device, config, true);
+            List<byte[]> keys;
+            double putMBs;
+            LogStats stats;
+            String ioMode;
+            try (RecordLog log = LogStructuredLog.open(device, config)) {
+                device.reset();
+                ByteBuffer[] pool = valuePool();
+                ConcurrentLinkedQueue<byte[]> written = new ConcurrentLinkedQueue<>();
+                AtomicLong budget = new AtomicLong(writeBytes);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                LongAdder bytes = new LongAdder();
+                long t0 = System.nanoTime();
+                runThreads(writers, "put", w -> {
+                    SplittableRandom rnd = new SplittableRandom(w);
+                    long n = 0;
+                    while (System.nanoTime() < deadline && budget.addAndGet(-unitBytes) >= 0) {
+                        byte[] key = key(w, n++);
+                        log.append(KIND, key, pool[rnd.nextInt(pool.length)].duplicate()).join();
+                        written.add(key);
+                        bytes.add(unitBytes);
+                    }
+                });
+                putMBs = bytes.sum() / ((System.nanoTime() - t0) / 1e9) / 1e6;
+                long writes = device.writes.sum();
+                long writeBytesDone = device.bytesWritten.sum();
+                long forces = Math.max(1, device.forces.sum());
+                stats = log.stats();
+                ioMode = raw.ioMode();
+                keys = new ArrayList<>(written);
+                StoreRun partial = new StoreRun(putMBs, 0, writes == 0 ? 0 : writeBytesDone / writes, (double) writes / forces,
+                        stats.meanBatchRecords(), stats.direct(), ioMode);
+
+                // Random gets of what was written.
+                byte[][] keyArray = keys.toArray(byte[][]::new);
+                LongAdder read = new LongAdder();
+                long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                long t1 = System.nanoTime();
+                runThreads(readers, "get", r -> {
+                    SplittableRandom rnd = new SplittableRandom(100 + r);
+                    while (System.nanoTime() < readDeadline) {
+                        ByteBuffer v = log.read(KIND, keyArray[rnd.nextInt(keyArray.length)]);
+                        if (v == null || v.remaining() != unitBytes) {
+                            throw new IllegalStateException("get returned " + v);
+                        }
+                        read.add(v.remaining());
+                    }
+                });
+                double getMBs = read.sum() / ((System.nanoTime() - t1) / 1e9) / 1e6;
+                return new StoreRun(partial.putMBs, getMBs, partial.meanWriteBytes, partial.writesPerForce,
+                        partial.meanBatchRecords, partial.direct, partial.ioMode);
+            }
+        }
+    }
+
+    /** One file per unit: create, write, fsync, close; then random O_DIRECT reads of those files. */
+    private double[] filePerUnitRun() throws Exception {
+        deleteTree(unitDir);
+        Files.createDirectories(unitDir);
+        try {
+            ByteBuffer[] pool = valuePool();
+            ConcurrentLinkedQueue<Path> written = new ConcurrentLinkedQueue<>();
+            AtomicLong budget = new AtomicLong(writeBytes);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            LongAdder bytes = new LongAdder();
+            long t0 = System.nanoTime();
+            runThreads(writers, "file-put", w -> {
+                SplittableRandom rnd = new SplittableRandom(w);
+                long n = 0;
+                while (System.nanoTime() < deadline && budget.addAndGet(-unitBytes) >= 0) {
+                    Path p = unitDir.resolve(HexFormat.of().formatHex(key(w, n++)));
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                        ByteBuffer v = pool[rnd.nextInt(pool.length)].duplicate();
+                        while (v.hasRemaining()) {
+                            ch.write(v);
+                        }
+                        ch.force(true);
+                    }
+                    written.add(p);
+                    bytes.add(unitBytes);
+                }
+            });
+            double putMBs = bytes.sum() / ((System.nanoTime() - t0) / 1e9) / 1e6;
+
+            Path[] files = written.toArray(Path[]::new);
+            boolean direct = directWorks(files[0]);
+            LongAdder read = new LongAdder();
+            long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            long t1 = System.nanoTime();
+            runThreads(readers, "file-get", r -> {
+                SplittableRandom rnd = new SplittableRandom(100 + r);
+                ByteBuffer buf = ByteBuffer.allocateDirect(unitBytes + 4096).alignedSlice(4096);
+                buf.limit(unitBytes);
+                while (System.nanoTime() < readDeadline) {
+                    Path p = files[rnd.nextInt(files.length)];
+                    try (FileChannel ch = direct
+                            ? FileChannel.open(p, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)
+                            : FileChannel.open(p, StandardOpenOption.READ)) {
+                        buf.clear().limit(unitBytes);
+                        while (buf.hasRemaining() && ch.read(buf) > 0) {
+                            // read the whole unit
+                        }
+                        read.add(buf.position());
+                    }
+                }
+            });
+            double getMBs = read.sum() / ((System.nanoTime() - t1) / 1e9) / 1e6;
+            return new double[] {putMBs, getMBs};
+        } finally {
+            deleteTree(unitDir);
+        }
+    }
+
+    private static boolean directWorks(Path p) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
+            ByteBuffer b = ByteBuffer.allocateDirect(8192).alignedSlice(4096);
+            b.limit(4096);
+            ch.read(b, 0);
+            return true;
+        } catch (IOException e) {
+            System.out.println("  file-per-unit reads: O_DIRECT refused (" + e + "), reading through the page cache");
+            return false;
+        }
+    }
+
+    /** Runs fio on the benchmark file; returns the job group's bandwidth in MB/s. */
+    private double fio(String dir, List<String> args, boolean direct) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("fio", "--name=stateos-raw", "--filename=" + file, "--ioengine=psync",
+                "--direct=" + (direct ? 1 : 0), "--offset=0", "--group_reporting", "--output-format=json"));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        byte[] out;
+        try (InputStream in = p.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("fio failed (" + String.join(" ", cmd) + "): " + err);
+        }
+        String json = new String(out, StandardCharsets.UTF_8);
+        json = json.substring(json.indexOf('{'));
+        JsonObject job = JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("jobs").get(0).getAsJsonObject();
+        return job.getAsJsonObject(dir).get("bw_bytes").getAsDouble() / 1e6;
+    }
+
+    private interface Body {
+        void run(int index) throws Exception;
+    }
+
+    private static void runThreads(int n, String name, Body body) throws Exception {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    body.run(index);
+                    f.complete(null);
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            }, name + "-" + i);
+            t.start();
+            done.add(f);
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get();
+    }
+
+    /** 16 random units, reused: generating random bytes must not be what is measured. */
+    private ByteBuffer[] valuePool() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        ByteBuffer[] pool = new ByteBuffer[16];
+        for (int i = 0; i < pool.length; i++) {
+            byte[] v = new byte[unitBytes];
+            for (int j = 0; j < v.length; j += 8) {
+                long x = rnd.nextLong();
+                for (int k = 0; k < 8 && j + k < v.length; k++) {
+                    v[j + k] = (byte) (x >>> (8 * k));
+                }
+            }
+            pool[i] = ByteBuffer.wrap(v).asReadOnlyBuffer();
+        }
+        return pool;
+    }
+
+    /** A 32-byte key, unique per (writer, n). Keys are not hashes of the values: hashing is the layer above's cost. */
+    private static byte[] key(int writer, long n) {
+        ByteBuffer b = ByteBuffer.allocate(32);
+        b.putLong(0x5354415445L).putInt(writer).putLong(n).putLong(n * 0x9E3779B97F4A7C15L);
+        return b.array();
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static long parseSize(String s) {
+        s = s.trim().toUpperCase(Locale.ROOT);
+        long mult = 1;
+        if (s.endsWith("K")) {
+            mult = 1L << 10;
+        } else if (s.endsWith("M")) {
+            mult = 1L << 20;
+        } else if (s.endsWith("G")) {
+            mult = 1L << 30;
+        }
+        if (mult > 1) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return Long.parseLong(s) * mult;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
