@@ -242,7 +242,7 @@ public final class PowerLossDevice implements BlockDevice {
     }
 
     /** The report of the cut that killed this device, or null while it lives. */
-    public CutReport lastCut() {
+    public synchronized CutReport lastCut() {
         return lastCut;
     }
 

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.UUID;
 import java.util.zip.CRC32C;
 
 import org.junit.jupiter.api.Timeout;
@@ -31,6 +32,8 @@ class RecordCodecFuzzTest {
     static final int MAX_VALUE_BYTES = 64 * 1024;
     /** Allocation allowed beyond the value: the record object, the key, a header, instrumentation. */
     static final long ALLOCATION_SLACK = 1 << 20;
+    static final UUID LOG_ID = new UUID(0x5354415445L, 0x4f53L);
+    static final UUID OTHER_LOG_ID = new UUID(0x5354415445L, 0x4f54L);
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -38,20 +41,27 @@ class RecordCodecFuzzTest {
     @Timeout(10)
     @FuzzTest(maxDuration = "10m")
     void decode(byte[] data) {
-        decodeOne(data, ByteBuffer.wrap(data));
-        // The engine decodes from direct buffers (O_DIRECT reads): same bytes, other code paths.
+        decodeOne(data, ByteBuffer.wrap(data), null);
+        // The engine decodes from direct buffers (O_DIRECT reads), with the CRC bound to its log's uuid.
         ByteBuffer direct = ByteBuffer.allocateDirect(data.length);
         direct.put(data).flip();
-        decodeOne(data, direct);
+        decodeOne(data, direct, LOG_ID);
         // Once more with the header's CRC made right, so the fuzzer gets past the checksum to what follows it.
-        byte[] fixed = withValidCrc(data);
+        byte[] fixed = withValidCrc(data, LOG_ID);
         if (fixed != null) {
-            decodeOne(fixed, ByteBuffer.wrap(fixed));
+            decodeOne(fixed, ByteBuffer.wrap(fixed), LOG_ID);
+            // A record of another log (another format of the device) never passes for one of ours.
+            try {
+                RecordCodec.decode(ByteBuffer.wrap(fixed), MAX_VALUE_BYTES, OTHER_LOG_ID);
+                throw new IllegalStateException("a record bound to one log decoded as a record of another");
+            } catch (CorruptRecordException expected) {
+                // the CRC binds the record to its log
+            }
         }
     }
 
     /** {@code data} with the CRC field recomputed over what its header announces, or null when it cannot be. */
-    static byte[] withValidCrc(byte[] data) {
+    static byte[] withValidCrc(byte[] data, UUID logId) {
         if (data.length < RecordCodec.HEADER_BYTES) {
             return null;
         }
@@ -61,18 +71,20 @@ class RecordCodecFuzzTest {
             return null;
         }
         CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(logId.getMostSignificantBits())
+                .putLong(logId.getLeastSignificantBits()).flip());
         crc.update(data, 0, 28);
         crc.update(data, RecordCodec.HEADER_BYTES, (int) len - RecordCodec.HEADER_BYTES);
         b.putInt(28, (int) crc.getValue());
         return b.array();
     }
 
-    private static void decodeOne(byte[] data, ByteBuffer input) {
+    private static void decodeOne(byte[] data, ByteBuffer input, UUID logId) {
         int length = data.length;
         // Decode once unmeasured: the first pass over a path loads and initialises classes (exception messages,
         // formatters), which allocates megabytes once and is not the decoder's doing. The measured pass follows.
         try {
-            RecordCodec.decode(input.duplicate(), MAX_VALUE_BYTES);
+            RecordCodec.decode(input.duplicate(), MAX_VALUE_BYTES, logId);
         } catch (CorruptRecordException ignored) {
             // checked below
         }
@@ -80,7 +92,7 @@ class RecordCodecFuzzTest {
         long before = THREADS.getThreadAllocatedBytes(tid);
         DecodedRecord record = null;
         try {
-            record = RecordCodec.decode(input, MAX_VALUE_BYTES);
+            record = RecordCodec.decode(input, MAX_VALUE_BYTES, logId);
         } catch (CorruptRecordException expected) {
             // the only failure allowed; it leaves the position where it was
             if (input.position() != 0) {
@@ -112,7 +124,7 @@ class RecordCodecFuzzTest {
             // What was decoded encodes back to the very same bytes (padding aside).
             ByteBuffer again = ByteBuffer.allocate(record.encodedLength());
             RecordCodec.encode(again, record.kind(), record.flags(), record.key(), record.value(), record.seq(), record.prevCrc(),
-                    record.batchDelta());
+                    record.batchDelta(), logId);
             if (!Arrays.equals(again.array(), 0, record.length(), data, 0, record.length())) {
                 throw new IllegalStateException("decode/encode round trip changed the record");
             }
