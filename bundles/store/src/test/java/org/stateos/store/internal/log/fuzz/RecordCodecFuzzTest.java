@@ -5,9 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.stateos.store.internal.log.CorruptRecordException;
 import org.stateos.store.internal.log.DecodedRecord;
 import org.stateos.store.internal.log.RecordLog;
@@ -35,10 +37,32 @@ class RecordCodecFuzzTest {
     static final UUID LOG_ID = new UUID(0x5354415445L, 0x4f53L);
     static final UUID OTHER_LOG_ID = new UUID(0x5354415445L, 0x4f54L);
 
+    /**
+     * Seeds made at test time (no binary seed file in the tree): valid records of each shape the engine
+     * writes, so the fuzzer starts past the magic and the length checks.
+     */
+    static Stream<byte[]> validRecords() {
+        byte[] key = new byte[RecordLog.MAX_KEY_BYTES];
+        Arrays.fill(key, (byte) 7);
+        return Stream.of(
+                record((byte) 0x10, 0, new byte[] {1, 2, 3}, "small".getBytes(), LOG_ID),
+                record((byte) 0x10, 0, new byte[] {4}, new byte[0], null),
+                record((byte) 0x12, RecordCodec.FLAG_DELETE, new byte[] {5, 6}, new byte[0], LOG_ID),
+                record((byte) 0x11, 0, key, new byte[1000], null),
+                record(RecordCodec.KIND_SEGMENT_HEADER, 0, new byte[] {9}, new byte[16], LOG_ID));
+    }
+
+    private static byte[] record(byte kind, int flags, byte[] key, byte[] value, UUID logId) {
+        ByteBuffer dst = ByteBuffer.allocate(RecordCodec.encodedLength(key.length, value.length));
+        RecordCodec.encode(dst, kind, flags, key, ByteBuffer.wrap(value), 42, 0x1234, 0, logId);
+        return dst.array();
+    }
+
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @Timeout(10)
+    @MethodSource("validRecords")
     @FuzzTest(maxDuration = "10m")
     void decode(byte[] data) {
         decodeOne(data, ByteBuffer.wrap(data), null);
