@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -69,7 +70,7 @@ public final class Console {
         int end = all.indexOf(needle, consumed);
         String output = all.substring(consumed, end);
         consumed = end + needle.length();
-        return stripEcho(output, command);
+        return stripEcho(output, command, "echo ${M}" + n + "-DNE");
     }
 
     public String run(String command) {
@@ -114,11 +115,15 @@ public final class Console {
         return ANSI.matcher(raw).replaceAll("");
     }
 
-    /** Drops prompt lines (they carry the echoed input), keeping what the command printed. */
-    static String stripEcho(String output, String command) {
+    /**
+     * Drops prompt lines (they carry the echoed input), keeping what the command printed. Input typed
+     * while the console is between sessions (after logout or Ctrl-D) is echoed by the terminal itself,
+     * without a prompt: such bare copies of the typed lines are dropped too.
+     */
+    static String stripEcho(String output, String... typed) {
         StringBuilder kept = new StringBuilder();
         for (String line : output.split("\n", -1)) {
-            if (line.contains(PROMPT)) {
+            if (line.contains(PROMPT) || Arrays.asList(typed).contains(line.strip())) {
                 continue;
             }
             kept.append(line).append('\n');
