@@ -1,0 +1,7 @@
+package org.stateos.api.media;
+
+/** What a track carries. */
+public enum MediaKind {
+    VIDEO,
+    AUDIO
+}

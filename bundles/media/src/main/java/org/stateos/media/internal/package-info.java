@@ -1,0 +1,2 @@
+/** The media bundle's implementation; nothing here is exported. */
+package org.stateos.media.internal;

@@ -1,0 +1,2 @@
+/** The webrtc bundle's implementation; nothing here is exported. */
+package org.stateos.webrtc.internal;
