@@ -93,7 +93,9 @@ class SealedApplianceTest extends BootedNode {
     @Test
     @Order(3)
     void listensOnlyOnItsConfiguredServicePorts() throws Exception {
-        assertEquals(Set.of("tcp 8080"), Sockets.listening(esr.pid()));
+        // HTTP, RTMP ingest and the one WebRTC media port (the live path, issue 4); nothing else.
+        assertEquals(Set.of("tcp " + Esr.HTTP_PORT, "tcp " + Esr.RTMP_PORT, "udp " + Esr.WEBRTC_UDP_PORT),
+                Sockets.listening(esr.pid()));
     }
 
     @Test

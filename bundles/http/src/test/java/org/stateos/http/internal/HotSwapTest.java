@@ -1,5 +1,6 @@
 package org.stateos.http.internal;
 
+import org.stateos.testsupport.LeakCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -26,6 +26,9 @@ final class Bytes {
     }
 
     static byte[] toArray(ByteBuffer b) {
+        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array(); // the engine's reads hand over a fresh array: no second copy of a unit
+        }
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;

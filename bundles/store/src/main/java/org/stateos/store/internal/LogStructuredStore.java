@@ -87,6 +87,9 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
         this.path = resolve(config.device_path(), System.getProperty("karaf.data"));
         this.settings = settings(config);
         this.logConfig = LogConfig.defaults()
+                // unit metadata and time index entries: one small record per unit or fragment, read at every
+                // start-up; kept inline, they come from the checkpoint instead of one device read each
+                .withInlineKinds(RecordKinds.INLINE)
                 .withMaxValueBytes(Math.max(config.unit_max_bytes(), 64 * 1024))
                 .withCheckpointInterval(config.checkpoint_interval_bytes(),
                         Duration.ofSeconds(Math.max(1, config.checkpoint_interval_seconds())));

@@ -14,5 +14,8 @@ final class RecordKinds {
     /** See {@link TimeIndexImpl}. */
     static final byte TIME_INDEX = 0x13;
 
+    /** Kinds the engine keeps inline (in memory and in its checkpoints): small, one per unit or fragment. */
+    static final java.util.Set<Byte> INLINE = java.util.Set.of(UNIT_META, TIME_INDEX);
+
     private RecordKinds() {}
 }

@@ -100,7 +100,10 @@ final class StoreCore implements UnitStore, AutoCloseable {
     private final AtomicBoolean evicting = new AtomicBoolean();
     private volatile boolean closed;
 
-    /** Retention metadata of a held unit. lastAccess lives in memory only (after a restart: creation time). */
+    /**
+     * Retention metadata of a held unit. lastAccess is not written as a record: it rides in the engine's
+     * checkpoints as the metadata record's hint, so after a restart it is as of the last checkpoint.
+     */
     static final class Meta {
         final UnitId id;
         final int size;
@@ -192,7 +195,9 @@ final class StoreCore implements UnitStore, AutoCloseable {
             try {
                 ByteBuffer v = log.read(RecordKinds.UNIT_META, key);
                 if (v != null) {
-                    account(Meta.decode(id, Bytes.toArray(v)), +1);
+                    Meta m = Meta.decode(id, Bytes.toArray(v));
+                    m.lastAccess = Math.max(m.created, log.hint(RecordKinds.UNIT_META, key));
+                    account(m, +1);
                 }
             } catch (IOException e) {
                 LOG.warn("unit metadata of {} unreadable ({}); the unit is kept as NORMAL", id, e.getMessage());
@@ -457,7 +462,11 @@ final class StoreCore implements UnitStore, AutoCloseable {
         }
         Meta m = metas.get(id);
         if (m != null) {
-            m.lastAccess = millis.getAsLong();
+            long now = millis.getAsLong();
+            if (now - m.lastAccess >= 1000) { // LRU needs no finer grain; spares an index lookup per hot get
+                log.setHint(RecordKinds.UNIT_META, id.bytes(), now);
+            }
+            m.lastAccess = now;
         }
         return u;
     }
@@ -768,6 +777,12 @@ final class StoreCore implements UnitStore, AutoCloseable {
     }
 
     // ---------------------------------------------------------------- eviction
+
+    /** The unit's last-use time as eviction sees it (-1 when not held); for tests. */
+    long lastAccess(UnitId id) {
+        Meta m = metas.get(id);
+        return m == null ? -1 : m.lastAccess;
+    }
 
     private Set<UnitId> headUnits() {
         Set<UnitId> s = new HashSet<>();

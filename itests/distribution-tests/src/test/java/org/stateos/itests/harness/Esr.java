@@ -26,16 +26,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Esr implements AutoCloseable {
     public static final int HTTP_PORT = 8080;
+    /** RTMP ingest (rtmp://host/live/NAME). */
+    public static final int RTMP_PORT = 1935;
+    /** WebRTC media (ICE-lite, DTLS, SRTP) for every session. */
+    public static final int WEBRTC_UDP_PORT = 8189;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path home;
     private final Process process;
     private final Console console;
 
+    /** Kills the node if the test JVM ends without closing it (a killed or timed-out test run). */
+    private final Thread reaper;
+
     private Esr(Path home, Process process, Console console) {
         this.home = home;
         this.process = process;
         this.console = console;
+        this.reaper = new Thread(() -> Processes.killTree(process.toHandle(), Duration.ofSeconds(5)), "esr-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** The unpacked distribution the build made (see this module's pom). */
@@ -62,11 +71,9 @@ public final class Esr implements AutoCloseable {
 
     /** Starts (or restarts) the node installed at {@code home}, keeping its data directory. */
     public static Esr start(Path home) throws IOException {
-        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", HTTP_PORT)) {
-            throw new IllegalStateException("port " + HTTP_PORT + " is already in use by another process: stop it first");
-        } catch (java.net.ConnectException free) {
-            // nothing listens: good
-        }
+        requireFreeTcp(HTTP_PORT);
+        requireFreeTcp(RTMP_PORT);
+        requireFreeUdp(WEBRTC_UDP_PORT);
         // script(1) gives the console a real pseudo-terminal, as the serial line does: Ctrl-D is then one
         // end-of-file keystroke, not a closed stream.
         ProcessBuilder builder = new ProcessBuilder("script", "-qfec", home.resolve("bin/karaf").toString(), "/dev/null")
@@ -84,6 +91,45 @@ public final class Esr implements AutoCloseable {
             throw new AssertionError("console did not come up; transcript:\n" + console.transcript(), e);
         }
         return esr;
+    }
+
+    private static void requireFreeTcp(int port) throws IOException {
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+            throw new IllegalStateException("port " + port + " is already in use by another process: stop it first");
+        } catch (java.net.ConnectException free) {
+            // nothing listens: good
+        }
+    }
+
+    private static void requireFreeUdp(int port) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(port)) {
+            // bound, so nothing else holds it: good
+        } catch (java.net.SocketException taken) {
+            throw new IllegalStateException("UDP port " + port + " is already in use by another process: stop it first", taken);
+        }
+    }
+
+    /** http://127.0.0.1:8080 + {@code path}. */
+    public static String url(String path) {
+        return "http://127.0.0.1:" + HTTP_PORT + path;
+    }
+
+    /** rtmp://127.0.0.1:1935/live/{@code stream}: where OBS or ffmpeg publish. */
+    public static String rtmpUrl(String stream) {
+        return "rtmp://127.0.0.1:" + RTMP_PORT + "/live/" + stream;
+    }
+
+    /** GET {@code path} into {@code file}; the status code, or -1 when nothing answers. */
+    public int download(String path, Path file, Duration timeout) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofFile(file)).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     public Console console() {
@@ -157,6 +203,11 @@ public final class Esr implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
         List<ProcessHandle> all = new ArrayList<>();
         process.toHandle().descendants().forEach(all::add);
         all.add(process.toHandle());

@@ -101,39 +101,46 @@ public final class StoreBench {
         if (!Files.exists(file)) {
             System.out.printf("creating and zero-filling %s (%d MiB)...%n", file, fileBytes >> 20);
         }
+        // Store, fio and file-per-unit runs are interleaved (store 1, fio 1, files 1, store 2, ...): on a shared
+        // machine the load changes from minute to minute, and each run's ratio then compares figures taken under
+        // about the same load. The ratios printed are the medians of the per-run ratios.
         List<StoreRun> storeRuns = new ArrayList<>();
+        List<Double> fioWrite = new ArrayList<>();
+        List<Double> fioRead = new ArrayList<>();
+        List<double[]> unitRuns = new ArrayList<>();
+        List<double[]> ratios = new ArrayList<>();
+        long bs = 0;
+        int fdatasync = 0;
+        boolean direct = true;
         for (int r = 0; r < runs; r++) {
             StoreRun sr = storeRun();
             storeRuns.add(sr);
-            System.out.printf(Locale.ROOT, "  store run %d: put %.0f MB/s, get %.0f MB/s (%s; mean write %d KiB, %.2f writes"
-                    + " per fdatasync, %.1f records per batch)%n", r + 1, sr.putMBs, sr.getMBs, sr.ioMode, sr.meanWriteBytes >> 10,
+            System.out.printf(Locale.ROOT, "  run %d: load %s%n", r + 1, loadAverage());
+            System.out.printf(Locale.ROOT, "    store: put %.0f MB/s, get %.0f MB/s (%s; mean write %d KiB, %.2f writes"
+                    + " per fdatasync, %.1f records per batch)%n", sr.putMBs, sr.getMBs, sr.ioMode, sr.meanWriteBytes >> 10,
                     sr.writesPerForce, sr.meanBatchRecords);
+            direct = sr.direct;
+            bs = Math.max(4096, (sr.meanWriteBytes + 4095) / 4096 * 4096);
+            fdatasync = Math.max(1, (int) Math.round(sr.writesPerForce));
+            double w = fio("write", List.of("--rw=write", "--bs=" + bs, "--numjobs=1", "--iodepth=1", "--fdatasync=" + fdatasync,
+                    "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct);
+            double rd = fio("read", List.of("--rw=randread", "--bs=" + unitBytes, "--numjobs=" + readers, "--iodepth=1",
+                    "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct);
+            fioWrite.add(w);
+            fioRead.add(rd);
+            System.out.printf(Locale.ROOT, "    fio: seq write %.0f MB/s (bs %d KiB, fdatasync/%d), rand read %.0f MB/s%n",
+                    w, bs >> 10, fdatasync, rd);
+            double[] fr = filePerUnitRun();
+            unitRuns.add(fr);
+            System.out.printf(Locale.ROOT, "    file-per-unit: put %.0f MB/s, get %.0f MB/s%n", fr[0], fr[1]);
+            ratios.add(new double[] {sr.putMBs / w, sr.getMBs / rd, sr.putMBs / fr[0], sr.getMBs / fr[1]});
+            System.out.printf(Locale.ROOT, "    ratios: put/raw %.2f, get/raw %.2f%n", sr.putMBs / w, sr.getMBs / rd);
         }
         double putMBs = median(storeRuns.stream().mapToDouble(s -> s.putMBs).toArray());
         double getMBs = median(storeRuns.stream().mapToDouble(s -> s.getMBs).toArray());
         StoreRun pattern = storeRuns.get(storeRuns.size() - 1);
-        boolean direct = pattern.direct;
-        long bs = Math.max(4096, (pattern.meanWriteBytes + 4095) / 4096 * 4096);
-        int fdatasync = Math.max(1, (int) Math.round(pattern.writesPerForce));
-
-        List<Double> fioWrite = new ArrayList<>();
-        List<Double> fioRead = new ArrayList<>();
-        for (int r = 0; r < runs; r++) {
-            fioWrite.add(fio("write", List.of("--rw=write", "--bs=" + bs, "--numjobs=1", "--iodepth=1", "--fdatasync=" + fdatasync,
-                    "--size=" + writeBytes), direct));
-            fioRead.add(fio("read", List.of("--rw=randread", "--bs=" + unitBytes, "--numjobs=" + readers, "--iodepth=1",
-                    "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct));
-            System.out.printf(Locale.ROOT, "  fio run %d: seq write %.0f MB/s, rand read %.0f MB/s%n", r + 1, fioWrite.get(r), fioRead.get(r));
-        }
         double rawWrite = median(fioWrite.stream().mapToDouble(Double::doubleValue).toArray());
         double rawRead = median(fioRead.stream().mapToDouble(Double::doubleValue).toArray());
-
-        List<double[]> unitRuns = new ArrayList<>();
-        for (int r = 0; r < runs; r++) {
-            double[] fr = filePerUnitRun();
-            unitRuns.add(fr);
-            System.out.printf(Locale.ROOT, "  file-per-unit run %d: put %.0f MB/s, get %.0f MB/s%n", r + 1, fr[0], fr[1]);
-        }
         double fileWrite = median(unitRuns.stream().mapToDouble(x -> x[0]).toArray());
         double fileRead = median(unitRuns.stream().mapToDouble(x -> x[1]).toArray());
 
@@ -149,10 +156,12 @@ public final class StoreBench {
         row("file-per-unit put (write + fsync, " + writers + " writers)", fileWrite);
         row("file-per-unit get (O_DIRECT, " + readers + " readers)", fileRead);
         System.out.println();
-        System.out.printf(Locale.ROOT, "ratio store put / raw seq write      %.2f  (goal >= 0.85)%n", putMBs / rawWrite);
-        System.out.printf(Locale.ROOT, "ratio store get / raw random read    %.2f  (goal >= 0.85)%n", getMBs / rawRead);
-        System.out.printf(Locale.ROOT, "ratio store put / file-per-unit put  %.2f%n", putMBs / fileWrite);
-        System.out.printf(Locale.ROOT, "ratio store get / file-per-unit get  %.2f%n", getMBs / fileRead);
+        System.out.printf("ratios: median of the %d per-run ratios (each run's figures taken back to back)%n", runs);
+        System.out.printf(Locale.ROOT, "ratio store put / raw seq write      %.2f  (goal >= 0.85)%n", medianOf(ratios, 0));
+        System.out.printf(Locale.ROOT, "ratio store get / raw random read    %.2f  (goal >= 0.85)%n", medianOf(ratios, 1));
+        System.out.printf(Locale.ROOT, "ratio store put / file-per-unit put  %.2f%n", medianOf(ratios, 2));
+        System.out.printf(Locale.ROOT, "ratio store get / file-per-unit get  %.2f%n", medianOf(ratios, 3));
+        System.out.printf("load average at the end: %s%n", loadAverage());
 
         if (!keep) {
             Files.deleteIfExists(file);
@@ -361,6 +370,20 @@ public final class StoreBench {
         ByteBuffer b = ByteBuffer.allocate(32);
         b.putLong(0x5354415445L).putInt(writer).putLong(n).putLong(n * 0x9E3779B97F4A7C15L);
         return b.array();
+    }
+
+    private static double medianOf(List<double[]> rows, int column) {
+        return median(rows.stream().mapToDouble(x -> x[column]).toArray());
+    }
+
+    /** /proc/loadavg's first three fields: the figures are only as steady as the machine. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static double median(double[] xs) {

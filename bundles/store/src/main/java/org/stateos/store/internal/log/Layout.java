@@ -16,6 +16,8 @@ final class Layout {
     static final long SLOT_B = SLOT_A + SLOT_BYTES;
     static final long DATA_START = 1L << 20;
     static final int FORMAT_VERSION = 2;
+    /** Slot version 3 (this engine) adds inline values and hints to index entries; version 2 slots still load. */
+    static final int SLOT_VERSION = 3;
     static final byte[] SUPER_MAGIC = "STOSLOG\0".getBytes(StandardCharsets.US_ASCII);
     static final int SLOT_MAGIC = 0x504B4353; // "SCKP" as little-endian bytes
     static final int SLOT_HEADER = 96;
@@ -110,7 +112,7 @@ final class Layout {
                 throw new IllegalArgumentException("too many checkpoint chunks: " + chunks.size());
             }
             ByteBuffer b = ByteBuffer.allocate(SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            b.putInt(SLOT_MAGIC).putInt(FORMAT_VERSION).putLong(generation).putLong(uuid.getMostSignificantBits())
+            b.putInt(SLOT_MAGIC).putInt(SLOT_VERSION).putLong(generation).putLong(uuid.getMostSignificantBits())
                     .putLong(uuid.getLeastSignificantBits()).putLong(coveredSeq).putInt(coveredSegment)
                     .putInt(coveredOffset).putInt(coveredPrevCrc).putInt(chunks.size()).putLong(entryCount)
                     .putLong(snapshotBytes).putLong(timeMillis).putInt(clean ? 1 : 0).putInt(0).putLong(tailSeq);
@@ -141,7 +143,7 @@ final class Layout {
             if (b.getInt(p + end) != crc(b, p, end)) {
                 throw new CorruptRecordException("checkpoint slot CRC32C mismatch");
             }
-            if (b.getInt(p + 4) != FORMAT_VERSION) {
+            if (b.getInt(p + 4) != FORMAT_VERSION && b.getInt(p + 4) != SLOT_VERSION) {
                 throw new CorruptRecordException("checkpoint slot version " + b.getInt(p + 4));
             }
             UUID uuid = new UUID(b.getLong(p + 16), b.getLong(p + 24));

@@ -1,6 +1,7 @@
 package org.stateos.store.internal.log;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Settings of the engine. {@code segmentBytes} is used by {@code format} only: an existing log keeps the
@@ -12,13 +13,18 @@ import java.time.Duration;
  * @param checkpointIntervalBytes     write an index checkpoint after this many bytes appended (default 256 MiB):
  *                                    recovery replays at most about this much
  * @param checkpointInterval          ... or after this much time with anything appended (default 60 s)
- * @param groupCommitMaxBytes         a commit batch stops growing at this many bytes (default 8 MiB)
+ * @param groupCommitMaxBytes         a commit batch stops growing at this many bytes (default 4 MiB; two batch
+ *                                    buffers of about this size, or of the largest record, are allocated)
  * @param groupCommitMaxRecords       ... or this many records (default 1024)
- * @param groupCommitMaxWait          how long the writer may wait for a batch to fill when appends are
- *                                    concurrent (default 2 ms; a lone appender never waits)
+ * @param groupCommitMaxWait          no longer used: a batch is what arrives while the previous one is being
+ *                                    written and forced, so nothing lingers (kept so existing callers build)
+ * @param inlineKinds                 record kinds whose small values (up to 255 bytes) the engine keeps in memory
+ *                                    and in its checkpoints, so reading them at start-up costs no device read
+ *                                    (default none)
  */
 public record LogConfig(long segmentBytes, int maxValueBytes, long checkpointIntervalBytes, Duration checkpointInterval,
-                        int groupCommitMaxBytes, int groupCommitMaxRecords, Duration groupCommitMaxWait) {
+                        int groupCommitMaxBytes, int groupCommitMaxRecords, Duration groupCommitMaxWait,
+                        Set<Byte> inlineKinds) {
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
 
     public LogConfig {
@@ -33,34 +39,46 @@ public record LogConfig(long segmentBytes, int maxValueBytes, long checkpointInt
                 || checkpointInterval.isZero()) {
             throw new IllegalArgumentException("checkpoint interval must be positive");
         }
+        inlineKinds = inlineKinds == null ? Set.of() : Set.copyOf(inlineKinds);
         if (groupCommitMaxBytes < 4096 || groupCommitMaxRecords < 1 || groupCommitMaxWait == null
                 || groupCommitMaxWait.isNegative()) {
             throw new IllegalArgumentException("bad group commit limits");
         }
     }
 
+    public LogConfig(long segmentBytes, int maxValueBytes, long checkpointIntervalBytes, Duration checkpointInterval,
+                     int groupCommitMaxBytes, int groupCommitMaxRecords, Duration groupCommitMaxWait) {
+        this(segmentBytes, maxValueBytes, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
+                groupCommitMaxRecords, groupCommitMaxWait, Set.of());
+    }
+
+    public LogConfig withInlineKinds(Set<Byte> kinds) {
+        return new LogConfig(segmentBytes, maxValueBytes, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
+                groupCommitMaxRecords, groupCommitMaxWait, kinds);
+    }
+
     public static LogConfig defaults() {
         return new LogConfig(DEFAULT_SEGMENT_BYTES, RecordLog.DEFAULT_MAX_VALUE_BYTES, 256L << 20, Duration.ofSeconds(60),
-                8 << 20, 1024, Duration.ofMillis(2));
+                4 << 20, 1024, Duration.ofMillis(2));
     }
 
     public LogConfig withSegmentBytes(long v) {
         return new LogConfig(v, maxValueBytes, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
-                groupCommitMaxRecords, groupCommitMaxWait);
+                groupCommitMaxRecords, groupCommitMaxWait, inlineKinds);
     }
 
     public LogConfig withMaxValueBytes(int v) {
         return new LogConfig(segmentBytes, v, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
-                groupCommitMaxRecords, groupCommitMaxWait);
+                groupCommitMaxRecords, groupCommitMaxWait, inlineKinds);
     }
 
     public LogConfig withCheckpointInterval(long bytes, Duration time) {
         return new LogConfig(segmentBytes, maxValueBytes, bytes, time, groupCommitMaxBytes, groupCommitMaxRecords,
-                groupCommitMaxWait);
+                groupCommitMaxWait, inlineKinds);
     }
 
     public LogConfig withGroupCommit(int maxBytes, int maxRecords, Duration maxWait) {
         return new LogConfig(segmentBytes, maxValueBytes, checkpointIntervalBytes, checkpointInterval, maxBytes,
-                maxRecords, maxWait);
+                maxRecords, maxWait, inlineKinds);
     }
 }

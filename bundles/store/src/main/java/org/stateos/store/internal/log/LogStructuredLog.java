@@ -50,8 +50,40 @@ public final class LogStructuredLog implements RecordLog {
 
     private enum Room { USER, DELETE, INTERNAL }
 
-    private record Loc(int segment, int offset, int length, long seq) {
+    /**
+     * Where a key's newest record is. For kinds the config keeps inline, {@code inline} holds the value too (at most
+     * {@link #INLINE_MAX_VALUE} bytes, CRC-checked when it was appended, replayed or loaded from a checkpoint) and
+     * {@code hint} an advisory number kept only in checkpoints; null otherwise.
+     */
+    private record Loc(int segment, int offset, int length, long seq, byte[] inline, Hint hint) {
+        Loc(int segment, int offset, int length, long seq) {
+            this(segment, offset, length, seq, null, null);
+        }
+
+        /** This location with the inline value and hint of {@code from} (a cleaner's copy of the same record). */
+        Loc carrying(Loc from) {
+            return new Loc(segment, offset, length, seq, from.inline, from.hint);
+        }
+
+        int snapshotBytes(int keyLength) {
+            return ENTRY_FIXED_BYTES + keyLength + (inline == null ? 0 : INLINE_EXTRA_BYTES + inline.length);
+        }
     }
+
+    /** The advisory number of an inline record (see {@link RecordLog#setHint}). */
+    private static final class Hint {
+        volatile long value;
+
+        Hint(long value) {
+            this.value = value;
+        }
+    }
+
+    /** Values of inline kinds up to this size are kept in memory and in checkpoints. */
+    static final int INLINE_MAX_VALUE = 255;
+    /** In a checkpoint entry: bit 7 of the key length byte says an inline value and hint follow. */
+    private static final int ENTRY_INLINE_FLAG = 0x80;
+    private static final int INLINE_EXTRA_BYTES = 1 + 8; // value length (u8), hint (u64)
 
     private static final class IndexKey {
         final byte kind;
@@ -80,26 +112,57 @@ public final class LogStructuredLog implements RecordLog {
     private static final int CHECKPOINT = 2;
     private static final int CLOSE = 3;
 
-    private static final class Op {
+    private static final ByteBuffer NO_VALUE = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    /** A queued request. Appends and deletes are also members of the commit batch they are laid out in. */
+    private final class Op implements CommitBatch.Member {
         final int type;
         final byte kind;
         final int flags;
         final byte[] key;
-        final byte[] value;
+        final ByteBuffer value;
+        final int keyValueCrc;
         final int permits;
         final CompletableFuture<Void> future = new CompletableFuture<>();
+        Loc loc;
 
-        Op(int type, byte kind, int flags, byte[] key, byte[] value, int permits) {
+        Op(int type, byte kind, int flags, byte[] key, ByteBuffer value, int permits) {
             this.type = type;
             this.kind = kind;
             this.flags = flags;
             this.key = key;
             this.value = value;
             this.permits = permits;
+            // Hashed here, on the appending thread, in parallel with the writer and the device (see Crc32c).
+            this.keyValueCrc = type == APPEND ? Crc32c.of(key, value) : 0;
         }
 
         int encodedLength() {
-            return RecordCodec.encodedLength(key.length, value.length);
+            return RecordCodec.encodedLength(key.length, value.remaining());
+        }
+
+        @Override
+        public void durable() {
+            queuedBytes.release(permits);
+            IndexKey k = new IndexKey(kind, key);
+            if ((flags & RecordCodec.FLAG_DELETE) != 0) {
+                applyRemove(k);
+                deletes.incrementAndGet();
+            } else {
+                applyPut(k, withInline(kind, loc, value));
+                appends.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void acknowledge() {
+            future.complete(null);
+        }
+
+        @Override
+        public void failed(IOException e) {
+            queuedBytes.release(permits);
+            future.completeExceptionally(e);
         }
     }
 
@@ -128,7 +191,7 @@ public final class LogStructuredLog implements RecordLog {
     private final AtomicLongArray kindRecords = new AtomicLongArray(256);
     private final AtomicLongArray kindBytes = new AtomicLongArray(256);
     private final AtomicLong liveBytes = new AtomicLong();
-    private long snapshotBytes;
+    private final AtomicLong snapshotBytes = new AtomicLong();
 
     // ---- head of the log (writer thread)
     private int headSeg;
@@ -136,11 +199,15 @@ public final class LogStructuredLog implements RecordLog {
     private volatile long nextSeq;
     private int prevCrc;
     private final byte[] tailBlock = new byte[BLOCK];
-    private final ByteBuffer wbuf;
-    private long partDeviceStart;
-    private boolean partDirty;
-    private boolean batchWrote;
     private long batchFirstSeq;
+
+    // ---- the write pipeline (see "writer thread and I/O thread"); guarded by pipe
+    private final Object pipe = new Object();
+    private CommitBatch cur;   // being laid out by the writer thread
+    private CommitBatch spare; // the I/O thread's until it swaps it for cur
+    private boolean ioBusy;
+    private boolean ioStop;
+    private Thread ioThread;
 
     // ---- checkpoints (writer thread; volatile for stats)
     private volatile long checkpointGeneration;
@@ -167,6 +234,7 @@ public final class LogStructuredLog implements RecordLog {
 
     // ---- stats
     private final AtomicLong appends = new AtomicLong();
+    private final AtomicLong deviceReads = new AtomicLong();
     private final AtomicLong deletes = new AtomicLong();
     private final AtomicLong bytesAppended = new AtomicLong();
     private final AtomicLong forces = new AtomicLong();
@@ -199,8 +267,10 @@ public final class LogStructuredLog implements RecordLog {
         this.segFree = new boolean[segmentCount];
         int maxRecord = RecordCodec.encodedLength(RecordLog.MAX_KEY_BYTES, maxDecodeValue);
         this.readBufferBytes = (int) Layout.alignUp(maxRecord) + 2 * BLOCK;
-        int wcap = (int) Layout.alignUp(Math.max(config.groupCommitMaxBytes(), maxRecord)) + 4 * BLOCK;
-        this.wbuf = aligned(wcap);
+        int wcap = (int) Layout.alignUp(Math.max(config.groupCommitMaxBytes(), maxRecord)
+                + NEXT_LEN + SEGMENT_HEADER_LEN + 4L * BLOCK);
+        this.cur = new CommitBatch(aligned(wcap));
+        this.spare = new CommitBatch(aligned(wcap));
         long permits = Math.min(Integer.MAX_VALUE / 2, Math.max(4L * config.groupCommitMaxBytes(), 2L * maxRecord));
         this.queuePermits = (int) permits;
         this.queuedBytes = new Semaphore(queuePermits);
@@ -317,8 +387,12 @@ public final class LogStructuredLog implements RecordLog {
     }
 
     private void startWriter() {
-        // One writer thread per open log. Reason: it serialises every device write (the log has one head) and
-        // batches the fsync of many concurrent appends into one force (group commit). It ends in close().
+        // Two threads per open log, both ended by close(). Reason: the writer serialises the layout of records
+        // (the log has one head and one CRC chain); the I/O thread writes and forces one batch while the writer
+        // fills the next, so copying and hashing overlap the device's work instead of adding to it.
+        ioThread = new Thread(this::ioLoop, "stateos-store-log-io");
+        ioThread.setDaemon(true);
+        ioThread.start();
         writer = new Thread(this::writerLoop, "stateos-store-log-writer");
         writer.setDaemon(true);
         writer.start();
@@ -346,9 +420,10 @@ public final class LogStructuredLog implements RecordLog {
             return CompletableFuture.failedFuture(new IllegalArgumentException("value of " + value.remaining()
                     + " bytes exceeds the maximum of " + config.maxValueBytes()));
         }
-        byte[] v = new byte[value.remaining()];
-        value.duplicate().get(v);
-        return enqueue(new Op(APPEND, kind, 0, key.clone(), v, permitsFor(key.length, v.length)));
+        // Not copied: the record is copied once, from this view into the aligned batch buffer (the caller keeps
+        // the bytes unchanged until the future completes, see RecordLog.append).
+        ByteBuffer v = value.slice().asReadOnlyBuffer();
+        return enqueue(new Op(APPEND, kind, 0, key.clone(), v, permitsFor(key.length, v.remaining())));
     }
 
     @Override
@@ -356,17 +431,17 @@ public final class LogStructuredLog implements RecordLog {
         if (RecordCodec.isReservedKind(kind) || key == null || key.length > MAX_KEY_BYTES) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("bad kind or key"));
         }
-        return enqueue(new Op(APPEND, kind, RecordCodec.FLAG_DELETE, key.clone(), NO_KEY, permitsFor(key.length, 0)));
+        return enqueue(new Op(APPEND, kind, RecordCodec.FLAG_DELETE, key.clone(), NO_VALUE, permitsFor(key.length, 0)));
     }
 
     /** Asks the writer to clean the emptiest sealed segment now (then checkpoint, which frees it). */
     public CompletableFuture<Void> clean() {
-        return enqueue(new Op(CLEAN, (byte) 0, 0, NO_KEY, NO_KEY, 0));
+        return enqueue(new Op(CLEAN, (byte) 0, 0, NO_KEY, NO_VALUE, 0));
     }
 
     /** Asks the writer to write an index checkpoint now. */
     public CompletableFuture<Void> checkpoint() {
-        return enqueue(new Op(CHECKPOINT, (byte) 0, 0, NO_KEY, NO_KEY, 0));
+        return enqueue(new Op(CHECKPOINT, (byte) 0, 0, NO_KEY, NO_VALUE, 0));
     }
 
     private int permitsFor(int k, int v) {
@@ -398,12 +473,21 @@ public final class LogStructuredLog implements RecordLog {
         if (closed) {
             throw new IOException("log is closed");
         }
+        return read(kind, key, true);
+    }
+
+    /** Reads a record; {@code mayUseInline}: an inline value is returned from memory instead of the device. */
+    private ByteBuffer read(byte kind, byte[] key, boolean mayUseInline) throws IOException {
         IndexKey k = new IndexKey(kind, key);
         for (int attempt = 0; ; attempt++) {
             Loc loc = index.get(k);
             if (loc == null) {
                 return null;
             }
+            if (mayUseInline && loc.inline() != null) {
+                return ByteBuffer.wrap(loc.inline().clone());
+            }
+            deviceReads.incrementAndGet();
             ByteBuffer buf = borrow(loc.offset(), loc.length());
             try {
                 DecodedRecord r = readRecord(buf, loc);
@@ -426,6 +510,25 @@ public final class LogStructuredLog implements RecordLog {
                 giveBack(buf);
             }
         }
+    }
+
+    @Override
+    public void setHint(byte kind, byte[] key, long hint) {
+        Loc loc = index.get(new IndexKey(kind, key));
+        if (loc != null && loc.hint() != null) {
+            loc.hint().value = hint;
+        }
+    }
+
+    @Override
+    public long hint(byte kind, byte[] key) {
+        Loc loc = index.get(new IndexKey(kind, key));
+        return loc == null || loc.hint() == null ? 0 : loc.hint().value;
+    }
+
+    /** Records read from the device by {@link #read} (inline values are not counted): start-up cost tests. */
+    public long deviceRecordReads() {
+        return deviceReads.get();
     }
 
     @Override
@@ -467,7 +570,7 @@ public final class LogStructuredLog implements RecordLog {
             }
             checked++;
             try {
-                if (read(e.getKey().kind, e.getKey().key) == null) {
+                if (read(e.getKey().kind, e.getKey().key, false) == null) {
                     checked--; // deleted meanwhile
                 }
             } catch (CorruptRecordException ex) {
@@ -518,7 +621,7 @@ public final class LogStructuredLog implements RecordLog {
     }
 
     private void close(boolean crash) throws IOException {
-        Op op = new Op(CLOSE, (byte) 0, 0, NO_KEY, NO_KEY, 0);
+        Op op = new Op(CLOSE, (byte) 0, 0, NO_KEY, NO_VALUE, 0);
         closeLock.writeLock().lock();
         try {
             if (closed) {
@@ -542,6 +645,7 @@ public final class LogStructuredLog implements RecordLog {
                 }
             }
         } finally {
+            stopIo();
             failQueued(new IOException("log is closed"));
             smallBuffers.clear();
             largeBuffers.clear();
@@ -623,10 +727,14 @@ public final class LogStructuredLog implements RecordLog {
             segLive.addAndGet(old.segment(), -old.length());
             kindBytes.addAndGet(kind, -old.length());
             liveBytes.addAndGet(-old.length());
+            snapshotBytes.addAndGet(-old.snapshotBytes(k.key.length));
+            if (old.hint() != null && loc.hint() != null && old.hint().value > loc.hint().value) {
+                loc.hint().value = old.hint().value; // a new version of the record keeps its hint
+            }
         } else {
             kindRecords.incrementAndGet(kind);
-            snapshotBytes += ENTRY_FIXED_BYTES + k.key.length;
         }
+        snapshotBytes.addAndGet(loc.snapshotBytes(k.key.length));
         segLive.addAndGet(loc.segment(), loc.length());
         kindBytes.addAndGet(kind, loc.length());
         liveBytes.addAndGet(loc.length());
@@ -640,8 +748,18 @@ public final class LogStructuredLog implements RecordLog {
             kindBytes.addAndGet(kind, -old.length());
             kindRecords.decrementAndGet(kind);
             liveBytes.addAndGet(-old.length());
-            snapshotBytes -= ENTRY_FIXED_BYTES + k.key.length;
+            snapshotBytes.addAndGet(-old.snapshotBytes(k.key.length));
         }
+    }
+
+    /** {@code loc} with the value kept inline when its kind is an inline kind and the value is small enough. */
+    private Loc withInline(byte kind, Loc loc, ByteBuffer value) {
+        if (!config.inlineKinds().contains(kind) || value.remaining() > INLINE_MAX_VALUE) {
+            return loc;
+        }
+        byte[] v = new byte[value.remaining()];
+        value.duplicate().get(v);
+        return new Loc(loc.segment(), loc.offset(), loc.length(), loc.seq(), v, new Hint(0));
     }
 
     private boolean applyMove(IndexKey k, Loc from, Loc to) {
@@ -654,71 +772,213 @@ public final class LogStructuredLog implements RecordLog {
     }
 
     // =====================================================================================================
-    // writer thread
+    // writer thread and I/O thread: the write pipeline
     // =====================================================================================================
+    //
+    // The writer thread takes appends off the queue and lays each out in the current commit batch (header, CRC
+    // combined from the CRC the appender computed, the value copied once into the aligned buffer). The I/O thread
+    // takes the current batch as soon as it is idle and the batch holds anything, leaves the writer the other
+    // buffer, writes the batch's regions and forces once, then applies the batch to the index and acknowledges it.
+    // So batch N+1 fills while batch N is being forced, and a batch is whatever arrived during the previous
+    // force (a lone appender never waits). Batch N+1 is written only after batch N's force returned: at any crash
+    // at most the last, unacknowledged batch is partly on the device, as recovery assumes.
+    // Layout state (head, seq, chain CRC, tail block, the current batch) changes under the pipe lock; the writer
+    // is the only thread laying out, the I/O thread only swaps batches under the lock.
 
     private void writerLoop() {
-        int lastBatch = 1;
         Op closeOp = null;
         try {
             while (closeOp == null) {
                 long wait = Math.max(1, config.checkpointInterval().toNanos() - (System.nanoTime() - lastCheckpointNanos));
-                Op first = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (first == null) {
+                Op op = queue.poll(wait, TimeUnit.NANOSECONDS);
+                IOException f = failure;
+                if (f != null) {
+                    if (op != null) {
+                        op.failed(f);
+                    }
+                    throw f;
+                }
+                if (op == null) {
                     maybeCheckpoint();
                     continue;
                 }
-                List<Op> ops = new ArrayList<>();
-                List<Op> controls = new ArrayList<>();
-                collect(first, ops, controls, lastBatch);
-                if (!ops.isEmpty()) {
-                    commitAppends(ops);
-                    lastBatch = ops.size();
+                switch (op.type) {
+                    case APPEND -> layOut(op);
+                    case CLOSE -> closeOp = op;
+                    default -> runControl(op);
                 }
-                for (Op c : controls) {
-                    if (c.type == CLOSE) {
-                        closeOp = c;
-                    } else {
-                        runControl(c);
-                    }
+                if (queue.isEmpty()) {
+                    maybeCheckpoint();
                 }
-                maybeCheckpoint();
             }
             if (crashing) {
                 failQueued(new IOException("log crashed (test)"));
+                drain(); // what is laid out is in flight: let it land, as a crash after the write would
+                stopIo();
                 closeOp.future.complete(null);
                 return;
             }
             // closed: no new ops can arrive; commit what is queued, then a clean checkpoint.
-            List<Op> rest = new ArrayList<>();
             for (Op o; (o = queue.poll()) != null; ) {
                 if (o.type == APPEND) {
-                    rest.add(o);
+                    layOut(o);
                 } else {
                     o.future.completeExceptionally(new IOException("log is closed"));
                 }
             }
-            for (int i = 0; i < rest.size(); i += config.groupCommitMaxRecords()) {
-                commitAppends(rest.subList(i, Math.min(rest.size(), i + config.groupCommitMaxRecords())));
-            }
             writeCheckpoint(true);
+            stopIo();
             closeOp.future.complete(null);
         } catch (Throwable t) {
             IOException io = t instanceof IOException e ? e : new IOException("writer failed: " + t, t);
-            failure = io;
+            if (failure == null) {
+                failure = io;
+            }
             problem("writer stopped: " + t);
             LOG.error("{}: log writer stopped; appends fail until the log is reopened", device, t);
             if (closeOp != null) {
                 closeOp.future.completeExceptionally(io);
             }
+            synchronized (pipe) {
+                if (cur.started()) { // laid out, never handed to the I/O thread (that one is another batch)
+                    for (CommitBatch.Member m : cur.members) {
+                        m.failed(io);
+                    }
+                    cur.reset();
+                }
+            }
             failQueued(io);
+            stopIo();
+        }
+    }
+
+    /** The I/O thread: writes and forces one batch at a time, then applies and acknowledges it. */
+    private void ioLoop() {
+        CommitBatch mine = spare;
+        while (true) {
+            CommitBatch b;
+            synchronized (pipe) {
+                while (!cur.started() && !ioStop) {
+                    try {
+                        pipe.wait();
+                    } catch (InterruptedException e) {
+                        ioStop = true; // only close() stops this thread; an interrupt ends it the same way
+                    }
+                }
+                if (!cur.started()) {
+                    return;
+                }
+                b = cur;
+                flushPart(); // closes b's open region; keeps the partial tail block for the next batch
+                cur = mine;
+                ioBusy = true;
+                pipe.notifyAll();
+            }
+            IOException err = null;
+            try {
+                if (b.hasWrites()) {
+                    b.writeTo(device);
+                    device.force();
+                    forces.incrementAndGet();
+                }
+            } catch (IOException e) {
+                err = e;
+            } catch (RuntimeException e) {
+                err = new IOException("write failed: " + e, e);
+            }
+            if (err == null) {
+                if (b.userRecords > 0) {
+                    batches.incrementAndGet();
+                    batchRecords.addAndGet(b.userRecords);
+                }
+                for (CommitBatch.Member m : b.members) {
+                    m.durable();   // index and permits first, so acknowledged work finds them
+                }
+                for (CommitBatch.Member m : b.members) {
+                    m.acknowledge();
+                }
+            } else {
+                failure = err;
+                problem("write failed, log stopped: " + err.getMessage());
+                for (CommitBatch.Member m : b.members) {
+                    m.failed(err);
+                }
+                synchronized (pipe) {
+                    // laid out meanwhile, never to be written: fail them now (the writer lays out no more, it
+                    // checks the failure under this lock)
+                    for (CommitBatch.Member m : cur.members) {
+                        m.failed(err);
+                    }
+                    cur.reset();
+                }
+                queue.add(new Op(CHECKPOINT, (byte) 0, 0, NO_KEY, NO_VALUE, 0)); // wakes the writer to stop
+            }
+            b.reset();
+            synchronized (pipe) {
+                mine = b;
+                ioBusy = false;
+                pipe.notifyAll();
+            }
+            if (err != null) {
+                return;
+            }
+        }
+    }
+
+    private void stopIo() {
+        synchronized (pipe) {
+            ioStop = true;
+            pipe.notifyAll();
+        }
+        boolean interrupted = false;
+        while (ioThread != null && ioThread.isAlive() && Thread.currentThread() != ioThread) {
+            try {
+                ioThread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until everything laid out is durable and the I/O thread is idle. Writer thread only. */
+    private void drain() throws IOException {
+        synchronized (pipe) {
+            while (cur.started() || ioBusy) {
+                awaitPipe();
+            }
+        }
+    }
+
+    /** pipe.wait() that gives up when the I/O thread has failed. Caller holds the pipe lock. */
+    private void awaitPipe() throws IOException {
+        IOException f = failure;
+        if (f != null) {
+            throw new IOException("log stopped after an I/O error: " + f.getMessage(), f);
+        }
+        try {
+            pipe.notifyAll(); // whatever this thread changed (a batch started, even with no record) is seen
+            pipe.wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the log's I/O thread", e);
+        }
+    }
+
+    /** Waits (pipe lock held) until the current batch can take a record of {@code enc} bytes. */
+    private void awaitRoom(int enc) throws IOException {
+        while (cur.started() && (cur.room() < enc + NEXT_LEN + SEGMENT_HEADER_LEN + 3 * BLOCK
+                || cur.members.size() >= config.groupCommitMaxRecords()
+                || cur.buf.position() >= config.groupCommitMaxBytes())) {
+            awaitPipe();
         }
     }
 
     private void failQueued(IOException e) {
         for (Op o; (o = queue.poll()) != null; ) {
-            queuedBytes.release(o.permits);
-            o.future.completeExceptionally(e);
+            o.failed(e);
         }
     }
 
@@ -732,91 +992,41 @@ public final class LogStructuredLog implements RecordLog {
             c.future.complete(null);
         } catch (LogFullException e) {
             c.future.completeExceptionally(e);
-        }
-    }
-
-    /** Takes a batch: what is queued, up to the limits; lingers up to maxWait only when appends are concurrent. */
-    private void collect(Op first, List<Op> ops, List<Op> controls, int lastBatch) throws InterruptedException {
-        if (first.type != APPEND) {
-            controls.add(first);
-            return;
-        }
-        ops.add(first);
-        long bytes = first.encodedLength();
-        long deadline = System.nanoTime() + config.groupCommitMaxWait().toNanos();
-        while (ops.size() < config.groupCommitMaxRecords() && bytes < config.groupCommitMaxBytes()) {
-            Op o = queue.peek();
-            if (o == null) {
-                long left = deadline - System.nanoTime();
-                if (ops.size() >= lastBatch || left <= 0) {
-                    break;
-                }
-                o = queue.poll(left, TimeUnit.NANOSECONDS);
-                if (o == null) {
-                    break;
-                }
-            } else {
-                if (o.type == APPEND && bytes + o.encodedLength() > config.groupCommitMaxBytes()) {
-                    break;
-                }
-                queue.poll();
-            }
-            if (o.type != APPEND) {
-                controls.add(o);
-                break;
-            }
-            ops.add(o);
-            bytes += o.encodedLength();
-        }
-    }
-
-    private void commitAppends(List<Op> ops) throws IOException {
-        Loc[] locs = new Loc[ops.size()];
-        int written = 0;
-        try {
-            long need = 0;
-            for (Op o : ops) {
-                need += o.encodedLength();
-            }
-            ensureSpace(need);
-            beginBatch();
-            for (int i = 0; i < ops.size(); i++) {
-                Op o = ops.get(i);
-                boolean del = (o.flags & RecordCodec.FLAG_DELETE) != 0;
-                try {
-                    locs[i] = emit(o.kind, o.flags, o.key, ByteBuffer.wrap(o.value), del ? Room.DELETE : Room.USER);
-                    written++;
-                } catch (LogFullException e) {
-                    logFull.incrementAndGet();
-                }
-            }
-            commitBatch();
         } catch (IOException | RuntimeException e) {
-            for (Op o : ops) {
-                queuedBytes.release(o.permits);
-                o.future.completeExceptionally(e);
-            }
+            c.future.completeExceptionally(e);
             throw e;
         }
-        batches.incrementAndGet();
-        batchRecords.addAndGet(written);
-        for (int i = 0; i < ops.size(); i++) {
-            Op o = ops.get(i);
-            queuedBytes.release(o.permits);
-            if (locs[i] == null) {
-                o.future.completeExceptionally(fullException());
-                continue;
+    }
+
+    /** Lays one append (or delete) out in the current batch; the I/O thread acknowledges it once durable. */
+    private void layOut(Op o) throws IOException {
+        boolean del = (o.flags & RecordCodec.FLAG_DELETE) != 0;
+        try {
+            ensureSpace(o.encodedLength());
+        } catch (IOException | RuntimeException e) {
+            o.failed(e instanceof IOException io ? io : new IOException(e.toString(), e)); // taken off the queue: ours to fail
+            throw e;
+        }
+        synchronized (pipe) {
+            IOException f = failure;
+            if (f != null) {
+                o.failed(f);
+                throw f;
             }
-            IndexKey k = new IndexKey(o.kind, o.key);
-            if ((o.flags & RecordCodec.FLAG_DELETE) != 0) {
-                applyRemove(k);
-                deletes.incrementAndGet();
-            } else {
-                applyPut(k, locs[i]);
-                appends.incrementAndGet();
+            try {
+                o.loc = emitLocked(o.kind, o.flags, o.key, o.value, o.keyValueCrc, del ? Room.DELETE : Room.USER);
+            } catch (LogFullException e) {
+                logFull.incrementAndGet();
+                o.failed(fullException());
+                return;
+            } catch (IOException | RuntimeException e) {
+                o.failed(e instanceof IOException io ? io : new IOException(e.toString(), e));
+                throw e;
             }
-            bytesSinceCheckpoint += locs[i].length();
-            o.future.complete(null);
+            cur.members.add(o);
+            cur.userRecords++;
+            bytesSinceCheckpoint += o.loc.length();
+            pipe.notifyAll(); // an idle I/O thread takes the batch now
         }
     }
 
@@ -838,84 +1048,71 @@ public final class LogStructuredLog implements RecordLog {
         }
     }
 
-    // ---- laying records out: the head, the write buffer, segment switches
+    // ---- laying records out: the head, the batch buffer, segment switches (pipe lock held)
 
     private void beginBatch() {
         batchFirstSeq = nextSeq;
-        batchWrote = false;
+        cur.start();
         startPart();
     }
 
     private void startPart() {
-        wbuf.clear();
         int blockStart = headOff & -BLOCK;
-        partDeviceStart = segBase(headSeg) + blockStart;
-        wbuf.put(tailBlock, 0, headOff - blockStart);
-        partDirty = false;
+        cur.openRegion(segBase(headSeg) + blockStart, tailBlock, headOff - blockStart);
     }
 
-    private void flushPart() throws IOException {
-        if (!partDirty) {
-            return;
-        }
-        int len = wbuf.position();
-        int padded = (int) Layout.alignUp(len);
-        while (wbuf.position() < padded) {
-            wbuf.put((byte) 0);
-        }
-        ByteBuffer w = wbuf.duplicate();
-        w.flip();
-        device.write(w, partDeviceStart);
-        int tail = headOff & (BLOCK - 1);
-        wbuf.get(len - tail, tailBlock, 0, tail);
-        partDirty = false;
-        batchWrote = true;
+    private void flushPart() {
+        cur.closeRegion(tailBlock, headOff & (BLOCK - 1));
     }
 
-    private void commitBatch() throws IOException {
-        flushPart();
-        if (batchWrote) {
-            device.force();
-            forces.incrementAndGet();
-        }
-    }
-
-    private Loc emit(byte kind, int flags, byte[] key, ByteBuffer value, Room room) throws IOException {
+    /** Lays out one record, waiting for room in the batch first. Pipe lock held. */
+    private Loc emitLocked(byte kind, int flags, byte[] key, ByteBuffer value, int keyValueCrc, Room room)
+            throws IOException {
         int enc = RecordCodec.encodedLength(key.length, value.remaining());
+        awaitRoom(enc);
+        if (!cur.started()) {
+            beginBatch();
+        }
         if (headOff == 0) {
             emitSegmentHeader();
         }
         if (headOff + enc + NEXT_LEN > segmentBytes) {
             switchSegment(allocateSegment(room));
         }
-        return put(kind, flags, key, value, enc);
+        return put(kind, flags, key, value, keyValueCrc, enc);
     }
 
-    private Loc put(byte kind, int flags, byte[] key, ByteBuffer value, int enc) throws IOException {
-        if (wbuf.remaining() < enc + BLOCK) {
-            flushPart();
-            startPart();
+    /** {@link #emitLocked} for the engine's own records (checkpoint chunks, cleaner copies). */
+    private Loc emit(byte kind, int flags, byte[] key, ByteBuffer value, Room room) throws IOException {
+        int crc = Crc32c.of(key, value);
+        synchronized (pipe) {
+            Loc l = emitLocked(kind, flags, key, value, crc, room);
+            pipe.notifyAll();
+            return l;
         }
-        int crc = RecordCodec.encode(wbuf, kind, flags, key, value, nextSeq, prevCrc, (int) (nextSeq - batchFirstSeq),
-                sb.uuid());
+    }
+
+    private Loc put(byte kind, int flags, byte[] key, ByteBuffer value, int keyValueCrc, int enc) {
+        int crc = RecordCodec.encode(cur.buf, kind, flags, key, value, nextSeq, prevCrc, (int) (nextSeq - batchFirstSeq),
+                sb.uuid(), keyValueCrc);
         Loc loc = new Loc(headSeg, headOff, RecordCodec.length(key.length, value.remaining()), nextSeq);
         prevCrc = crc;
         nextSeq++;
         headOff += enc;
-        partDirty = true;
+        cur.markDirty();
         bytesAppended.addAndGet(enc);
         return loc;
     }
 
-    private void emitSegmentHeader() throws IOException {
+    private void emitSegmentHeader() {
         ByteBuffer v = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
         v.putInt(headSeg).putLong(sb.uuid().getMostSignificantBits()).putLong(sb.uuid().getLeastSignificantBits()).flip();
-        put(RecordCodec.KIND_SEGMENT_HEADER, 0, NO_KEY, v, SEGMENT_HEADER_LEN);
+        put(RecordCodec.KIND_SEGMENT_HEADER, 0, NO_KEY, v, Crc32c.of(NO_KEY, v), SEGMENT_HEADER_LEN);
     }
 
-    private void switchSegment(int next) throws IOException {
+    private void switchSegment(int next) {
         ByteBuffer v = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, next);
-        put(RecordCodec.KIND_NEXT_SEGMENT, 0, NO_KEY, v, NEXT_LEN);
+        put(RecordCodec.KIND_NEXT_SEGMENT, 0, NO_KEY, v, Crc32c.of(NO_KEY, v), NEXT_LEN);
         segSealSeq[headSeg] = nextSeq - 1;
         flushPart();
         headSeg = next;
@@ -927,7 +1124,8 @@ public final class LogStructuredLog implements RecordLog {
 
     private int reserveSegments() {
         long usable = segmentBytes - SEGMENT_HEADER_LEN - NEXT_LEN;
-        long ckpt = snapshotBytes + (snapshotBytes / chunkBytes + 1) * (RecordCodec.HEADER_BYTES + 16L);
+        long snap = snapshotBytes.get();
+        long ckpt = snap + (snap / chunkBytes + 1) * (RecordCodec.HEADER_BYTES + 16L);
         return (int) Math.min(Integer.MAX_VALUE, 2 + (ckpt + usable - 1) / usable);
     }
 
@@ -950,7 +1148,7 @@ public final class LogStructuredLog implements RecordLog {
         return segmentBytes - headOff - NEXT_LEN - (headOff == 0 ? SEGMENT_HEADER_LEN : 0);
     }
 
-    /** Cleans until a batch of {@code need} bytes fits without touching the reserve, or nothing more can be won. */
+    /** Cleans until a record of {@code need} bytes fits without touching the reserve, or nothing more can be won. */
     private void ensureSpace(long need) throws IOException {
         long usable = segmentBytes - SEGMENT_HEADER_LEN - NEXT_LEN;
         for (int round = 0; round < segmentCount; round++) {
@@ -968,8 +1166,10 @@ public final class LogStructuredLog implements RecordLog {
     /**
      * Copies the live records of the emptiest sealed segment to the head, then checkpoints, which frees it (and
      * every other sealed segment without live records). Returns false when no segment is worth cleaning.
+     * Drains the pipeline first: the index and the live counts are then final.
      */
     private boolean cleanOnce(boolean asked) throws IOException {
+        drain();
         long usable = segmentBytes - SEGMENT_HEADER_LEN - NEXT_LEN;
         int victim = -1;
         long best = Long.MAX_VALUE;
@@ -987,7 +1187,8 @@ public final class LogStructuredLog implements RecordLog {
             return false; // the emptiest segment is (nearly) all live: cleaning wins nothing
         }
         long room = headRoom() + (long) freeCount * usable;
-        long checkpointBytes = snapshotBytes + (snapshotBytes / chunkBytes + 1) * (RecordCodec.HEADER_BYTES + 16L);
+        long snap = snapshotBytes.get();
+        long checkpointBytes = snap + (snap / chunkBytes + 1) * (RecordCodec.HEADER_BYTES + 16L);
         if (best + checkpointBytes + 4L * BLOCK > room) {
             return false; // copying would leave no room for the checkpoint that frees the segment
         }
@@ -999,7 +1200,6 @@ public final class LogStructuredLog implements RecordLog {
                 }
             }
             List<Object[]> moves = new ArrayList<>(live.size());
-            beginBatch();
             long copied = 0;
             for (Map.Entry<IndexKey, Loc> e : live) {
                 Loc from = e.getValue();
@@ -1021,9 +1221,9 @@ public final class LogStructuredLog implements RecordLog {
                     giveBack(buf);
                 }
             }
-            commitBatch();
+            drain();
             for (Object[] m : moves) {
-                applyMove((IndexKey) m[0], (Loc) m[1], (Loc) m[2]);
+                applyMove((IndexKey) m[0], (Loc) m[1], ((Loc) m[2]).carrying((Loc) m[1]));
             }
             cleanerBytes.addAndGet(copied);
             bytesSinceCheckpoint += copied;
@@ -1034,8 +1234,12 @@ public final class LogStructuredLog implements RecordLog {
 
     // ---- checkpoints
 
-    /** Writes the index snapshot as chunk records, then the alternate slot pointing at them; frees what it can. */
+    /**
+     * Writes the index snapshot as chunk records, then the alternate slot pointing at them; frees what it can.
+     * Drains the pipeline first, so the snapshot covers exactly the records before its covered position.
+     */
     private boolean writeCheckpoint(boolean clean) throws IOException {
+        drain();
         long coveredSeq = nextSeq;
         int coveredSeg = headSeg;
         int coveredOff = headOff;
@@ -1046,33 +1250,37 @@ public final class LogStructuredLog implements RecordLog {
         ByteBuffer chunk = ByteBuffer.allocate(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
         long entries = 0;
         long bytes = 0;
-        beginBatch();
         try {
             for (Map.Entry<IndexKey, Loc> e : index.entrySet()) {
                 IndexKey k = e.getKey();
                 Loc l = e.getValue();
-                if (chunk.remaining() < ENTRY_FIXED_BYTES + k.key.length) {
+                int entryBytes = l.snapshotBytes(k.key.length);
+                if (chunk.remaining() < entryBytes) {
                     emitChunk(chunk, generation, refs, chunkSegs);
                 }
-                chunk.put(k.kind).put((byte) k.key.length).put(k.key).putInt(l.segment()).putInt(l.offset())
-                        .putInt(l.length()).putLong(l.seq());
+                byte[] in = l.inline();
+                chunk.put(k.kind).put((byte) (k.key.length | (in == null ? 0 : ENTRY_INLINE_FLAG))).put(k.key)
+                        .putInt(l.segment()).putInt(l.offset()).putInt(l.length()).putLong(l.seq());
+                if (in != null) {
+                    chunk.put((byte) in.length).put(in).putLong(l.hint().value);
+                }
                 entries++;
-                bytes += ENTRY_FIXED_BYTES + k.key.length;
+                bytes += entryBytes;
             }
             if (chunk.position() > 0) {
                 emitChunk(chunk, generation, refs, chunkSegs);
             }
         } catch (LogFullException e) {
-            commitBatch();
+            drain();
             problem("checkpoint skipped: no room for " + bytes + " bytes of index snapshot");
             return false;
         }
+        drain();
         if (refs.size() > Layout.MAX_CHUNKS) {
-            commitBatch();
             problem("checkpoint skipped: index snapshot needs " + refs.size() + " chunks, a slot holds " + Layout.MAX_CHUNKS);
             return false;
         }
-        commitBatch();
+        // The pipeline is idle (drained, and only this thread lays records out): the slot is written here.
         Layout.Slot slot = new Layout.Slot(generation, sb.uuid(), coveredSeq, coveredSeg, coveredOff, coveredCrc, entries,
                 bytes, System.currentTimeMillis(), clean, nextSeq, refs);
         device.write(copyAligned(slot.encode()), generation % 2 == 1 ? Layout.SLOT_A : Layout.SLOT_B);
@@ -1276,7 +1484,7 @@ public final class LogStructuredLog implements RecordLog {
             kindBytes.set(k, 0);
         }
         liveBytes.set(0);
-        snapshotBytes = 0;
+        snapshotBytes.set(0);
     }
 
     private void loadCheckpoint(Layout.Slot slot) throws IOException {
@@ -1299,6 +1507,8 @@ public final class LogStructuredLog implements RecordLog {
                     }
                     byte kind = v.get();
                     int kl = v.get() & 0xFF;
+                    boolean inline = (kl & ENTRY_INLINE_FLAG) != 0;
+                    kl &= ~ENTRY_INLINE_FLAG;
                     if (kl > MAX_KEY_BYTES || v.remaining() < kl + ENTRY_FIXED_BYTES - 2) {
                         throw new CorruptRecordException("bad checkpoint entry key length " + kl + " in chunk " + i);
                     }
@@ -1312,7 +1522,18 @@ public final class LogStructuredLog implements RecordLog {
                             || (long) off + len > segmentBytes || seq < 1 || seq >= slot.coveredSeq()) {
                         throw new CorruptRecordException("checkpoint entry out of range in chunk " + i);
                     }
-                    applyPut(new IndexKey(kind, k), new Loc(seg, off, len, seq));
+                    byte[] value = null;
+                    Hint hint = null;
+                    if (inline) {
+                        int vl = v.hasRemaining() ? v.get() & 0xFF : -1;
+                        if (vl < 0 || v.remaining() < vl + 8 || len != RecordCodec.length(kl, vl)) {
+                            throw new CorruptRecordException("bad inline value in checkpoint chunk " + i);
+                        }
+                        value = new byte[vl];
+                        v.get(value);
+                        hint = new Hint(v.getLong());
+                    }
+                    applyPut(new IndexKey(kind, k), new Loc(seg, off, len, seq, value, hint));
                     entries++;
                 }
             } finally {
@@ -1360,7 +1581,7 @@ public final class LogStructuredLog implements RecordLog {
                 if (r.isDelete()) {
                     applyRemove(k);
                 } else {
-                    applyPut(k, new Loc(seg, off, r.length(), r.seq()));
+                    applyPut(k, withInline(kind, new Loc(seg, off, r.length(), r.seq()), r.value()));
                 }
                 bytesSinceCheckpoint += r.length();
             }

@@ -113,6 +113,42 @@ public final class RecordCodec {
     }
 
     /**
+     * As {@link #encode(ByteBuffer, byte, int, byte[], ByteBuffer, long, int, int, UUID)}, given
+     * {@code keyValueCrc} = CRC32C(key ‖ value) computed beforehand (by the appending thread): only the uuid and
+     * header are hashed here, and the record's CRC is combined from both ({@link Crc32c#combine}). Same bytes.
+     */
+    public static int encode(ByteBuffer dst, byte kind, int flags, byte[] key, ByteBuffer value, long seq,
+                             int prevCrc, int batchDelta, UUID logId, int keyValueCrc) {
+        int valueLen = value == null ? 0 : value.remaining();
+        if (key.length > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key of " + key.length + " bytes exceeds " + MAX_KEY_BYTES);
+        }
+        if ((flags & ~FLAG_DELETE) != 0) {
+            throw new IllegalArgumentException("unknown flags " + flags);
+        }
+        int total = encodedLength(key.length, valueLen);
+        if (dst.remaining() < total) {
+            throw new IllegalArgumentException("record of " + total + " bytes does not fit in " + dst.remaining());
+        }
+        ByteBuffer d = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int start = d.position();
+        d.putInt(MAGIC).put(kind).put((byte) flags).putShort((short) key.length).putInt(valueLen)
+                .putInt(prevCrc).putLong(seq).putInt(batchDelta);
+        CRC32C crc = newCrc(logId);
+        crc.update(d.duplicate().position(start).limit(start + 28));
+        int c = Crc32c.combine((int) crc.getValue(), keyValueCrc, (long) key.length + valueLen);
+        d.putInt(c).put(key);
+        if (valueLen > 0) {
+            d.put(value.duplicate());
+        }
+        for (int i = length(key.length, valueLen); i < total; i++) {
+            d.put((byte) 0);
+        }
+        dst.position(start + total);
+        return c;
+    }
+
+    /**
      * The record length (header + key + value, no padding) announced by the header at {@code buf.position()},
      * or -1 when the header is not plausible (too short, bad magic, lengths or flags out of range). Does not
      * check the CRC and does not move the position. Used to size reads before {@link #decode}.

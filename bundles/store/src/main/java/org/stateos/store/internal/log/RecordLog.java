@@ -27,13 +27,29 @@ public interface RecordLog extends AutoCloseable {
     int MAX_KEY_BYTES = 64;
     int DEFAULT_MAX_VALUE_BYTES = 8 * 1024 * 1024;
 
-    /** Appends a record; completes when it is durable, exceptionally with an IOException or LogFullException. */
+    /**
+     * Appends a record; completes when it is durable, exceptionally with an IOException or LogFullException. The
+     * engine may keep a view of {@code value} until then instead of a copy: do not change its bytes meanwhile.
+     */
     CompletableFuture<Void> append(byte kind, byte[] key, ByteBuffer value);
 
     /** The newest live value for (kind, key), read from the device and CRC-checked; null when absent. */
     ByteBuffer read(byte kind, byte[] key) throws IOException;
 
     boolean contains(byte kind, byte[] key);
+
+    /**
+     * Sets an advisory number kept with a record of an inline kind (e.g. a last-use time) in memory and in the
+     * engine's checkpoints only: no record is written, so after a crash it is as of the last checkpoint. A new
+     * version of the record keeps the larger of its hints. Ignored for other kinds and absent keys.
+     */
+    default void setHint(byte kind, byte[] key, long hint) {
+    }
+
+    /** The hint set by {@link #setHint} (0 when none, or not kept). */
+    default long hint(byte kind, byte[] key) {
+        return 0;
+    }
 
     /** Marks the record dead, durably (a small delete record), so recovery does not bring it back. */
     CompletableFuture<Void> delete(byte kind, byte[] key);

@@ -12,6 +12,41 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecordCodecTest {
+    @Test
+    void aCrcCombinedFromKeyAndValueGivesTheSameRecordBytes() throws Exception {
+        java.util.Random rnd = new java.util.Random(3);
+        java.util.UUID log = new java.util.UUID(rnd.nextLong(), rnd.nextLong());
+        for (int valueLen : new int[] {0, 1, 7, 8, 4095, 262144}) {
+            byte[] key = new byte[rnd.nextInt(65)];
+            byte[] value = new byte[valueLen];
+            rnd.nextBytes(key);
+            rnd.nextBytes(value);
+            ByteBuffer a = ByteBuffer.allocate(RecordCodec.encodedLength(key.length, valueLen));
+            ByteBuffer b = ByteBuffer.allocate(a.capacity());
+            int ca = RecordCodec.encode(a, (byte) 5, 0, key, ByteBuffer.wrap(value), 42, 0x1234, 3, log);
+            int cb = RecordCodec.encode(b, (byte) 5, 0, key, ByteBuffer.wrap(value), 42, 0x1234, 3, log,
+                    Crc32c.of(key, ByteBuffer.wrap(value)));
+            assertEquals(ca, cb, "CRC for a value of " + valueLen);
+            assertArrayEquals(a.array(), b.array(), "bytes for a value of " + valueLen);
+            assertEquals(valueLen, RecordCodec.decode(b.flip(), 1 << 20, log).value().remaining());
+        }
+    }
+
+    @Test
+    void crc32cCombineMatchesTheCrcOfTheConcatenation() {
+        byte[] all = "the quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.US_ASCII);
+        for (int split = 0; split <= all.length; split++) {
+            java.util.zip.CRC32C whole = new java.util.zip.CRC32C();
+            whole.update(all);
+            java.util.zip.CRC32C a = new java.util.zip.CRC32C();
+            a.update(all, 0, split);
+            java.util.zip.CRC32C b = new java.util.zip.CRC32C();
+            b.update(all, split, all.length - split);
+            assertEquals((int) whole.getValue(), Crc32c.combine((int) a.getValue(), (int) b.getValue(), all.length - split),
+                    "split at " + split);
+        }
+    }
+
     private static ByteBuffer encoded(byte kind, int flags, byte[] key, byte[] value) {
         ByteBuffer b = ByteBuffer.allocate(RecordCodec.encodedLength(key.length, value.length));
         RecordCodec.encode(b, kind, flags, key, ByteBuffer.wrap(value), 42, 0x1234, 3);

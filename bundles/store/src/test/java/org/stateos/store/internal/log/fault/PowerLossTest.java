@@ -152,7 +152,7 @@ class PowerLossTest {
                 w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) + 5_000);
                 if (w.isAlive()) {
                     fail("an append never completed after the device failed (engine hangs on I/O errors) in " + context
-                            + "; " + cut);
+                            + "; " + cut + "\n" + engineThreads());
                 }
             }
             if (unexpected.get() != null) {
@@ -182,6 +182,20 @@ class PowerLossTest {
         System.out.printf("PowerLossTest: %d cycles, %d completed appends survived, %d format(s), cuts %s,"
                 + " %d cuts with unforced writes pending (%d writes in all), cut after completions/at a write/in a force %s, seed %d%n",
                 cycles, completedAppends, formats, modes, cutsWithPending, pendingAtCuts, java.util.Arrays.toString(triggers), seed);
+    }
+
+    /** Stacks of the engine's and the writers' threads, for a hang's failure message. */
+    private static String engineThreads() {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("stateos-store-log") || t.getName().startsWith("powerloss-writer")) {
+                sb.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (StackTraceElement e : stack) {
+                    sb.append("    at ").append(e).append('\n');
+                }
+            }
+        });
+        return sb.toString();
     }
 
     private static void writeUntilDead(RecordLog log, Random random, Map<String, Rec> records, AtomicInteger completed,

@@ -1,0 +1,140 @@
+package org.stateos.media.internal.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stateos.api.media.Codec;
+import org.stateos.api.media.Frame;
+import org.stateos.api.media.Publication;
+import org.stateos.api.media.TrackConfig;
+import org.stateos.media.internal.H264Source;
+import org.stateos.media.internal.ManualTimers;
+import org.stateos.media.internal.RecordingSubscriber;
+import org.stateos.media.internal.Settings;
+import org.stateos.media.internal.TestFrames;
+import org.stateos.media.internal.TestStore;
+import org.stateos.media.internal.registry.MediaRegistry;
+import org.stateos.store.Coverage;
+import org.stateos.store.IndexEntry;
+import org.stateos.store.Unit;
+import org.stateos.store.UnitStore;
+import org.stateos.store.internal.LogStructuredStore;
+
+/** Recording through the registry into the real store, read back as one MP4 that ffprobe decodes. */
+class RecordingTest {
+    static final long T0 = 1_700_000_000_000_000L;
+    @TempDir
+    Path dir;
+    final TestFrames frames = new TestFrames();
+    final AtomicLong now = new AtomicLong(T0);
+    final ExecutorService loop = Executors.newSingleThreadExecutor();
+    final RecordingStats.Counters counters = new RecordingStats.Counters();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        loop.shutdown();
+        assertTrue(loop.awaitTermination(10, TimeUnit.SECONDS));
+        frames.assertAllReleased();
+    }
+
+    @Test
+    void recordsGopFragmentsWithAGaplessTimeIndexAndReadsThemBackAsOnePlayableFile() throws Exception {
+        H264Source src = H264Source.generate(dir, 100);
+        LogStructuredStore store = TestStore.open(dir);
+        try {
+            MediaRegistry registry = new MediaRegistry(Settings.DEFAULTS, now::get, new ManualTimers(),
+                    name -> new CmafRecorder(name, store, Settings.DEFAULTS, loop, counters));
+            Publication p = registry.publish("cam1", "test", r -> { });
+            p.track(new TrackConfig(0, Codec.H264, 1, src.avcc, 320, 240, 0, 0, T0));
+            p.track(TestFrames.audio(1));
+            int audio = 0;
+            for (int i = 0; i < src.units.size(); i++) {
+                long ingest = T0 + i * 40_000L;
+                now.set(ingest);
+                p.frame(new Frame(0, Codec.H264, i * 3600L, i * 3600L, ingest, src.keys.get(i) ? Frame.KEYFRAME : 0, 1,
+                        frames.buffer(src.units.get(i))));
+                while (audio * 1920L < (i + 1) * 3600L) {   // audio interleaved by decode time
+                    p.frame(frames.audio(audio, T0 + audio * 21_333L));
+                    audio++;
+                }
+            }
+            p.close();
+            RecordingSubscriber.await(() -> counters.written.get() == 8 && counters.inFlight.get() == 0,
+                    Duration.ofSeconds(30), "4 video and 4 audio fragments stored and indexed, got " + counters.written);
+            assertEquals(0, counters.failures.get());
+            assertEquals(0, counters.dropped.get());
+
+            List<IndexEntry> video = store.timeIndex().query("cam1/0", Long.MIN_VALUE, Long.MAX_VALUE);
+            assertEquals(4, video.size());
+            long start = video.get(0).span().startMicros();
+            long end = video.get(3).span().endMicros();
+            assertEquals(T0, start);
+            assertEquals(T0 + 4_000_000L, end, "the last fragment lasts to its last frame's end");
+            Coverage c = store.timeIndex().coverage("cam1/0", start, end);
+            assertTrue(c.complete(), "gaps: " + c.gaps());
+            assertTrue(store.timeIndex().coverage("cam1/1", T0, T0 + 3_900_000L).complete());
+            Unit first = store.get(video.get(0).unit()).toCompletableFuture().join().orElseThrow();
+            assertEquals(CmafRecorder.FRAGMENT_TYPE, first.type());
+            assertEquals(CmafRecorder.INIT_TYPE,
+                    store.get(first.links().get(0)).toCompletableFuture().join().orElseThrow().type());
+
+            Path mp4 = dir.resolve("dvr.mp4");
+            DvrReader.Result r;
+            try (OutputStream out = Files.newOutputStream(mp4)) {
+                r = new DvrReader(store, loop).copy(video, b -> {
+                    try {
+                        out.write(b);
+                        return CompletableFuture.completedFuture(null);
+                    } catch (java.io.IOException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(new DvrReader.Result(4, 0, Files.size(mp4), false), r);
+            assertEquals(100, H264Source.countFrames(mp4));
+            registry.close();
+        } finally {
+            TestStore.close(store);
+        }
+    }
+
+    @Test
+    void aStoreThatDoesNotKeepUpCostsFragmentsNeverTheIngest() throws Exception {
+        // A store whose writes never complete: the recorder must drop, not wait.
+        UnitStore stuck = (UnitStore) Proxy.newProxyInstance(UnitStore.class.getClassLoader(),
+                new Class<?>[] {UnitStore.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "put" -> new CompletableFuture<>();
+                    case "maxUnitBytes" -> Unit.DEFAULT_MAX_BYTES;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        Settings s = Settings.DEFAULTS.withRecording(true, 2);
+        CmafRecorder rec = new CmafRecorder("cam1", stuck, s, Runnable::run, counters);
+        rec.track(TestFrames.video(1));
+        for (int i = 0; i < 25 * 6; i++) {   // 6 GOPs: 5 fragments cut, 2 in flight, 3 dropped
+            Frame f = frames.video(i, 25, 100, T0 + i * 40_000L);
+            rec.frame(f);
+            f.release();
+        }
+        assertEquals(2, rec.inFlight());
+        assertEquals(3, counters.dropped.get());
+        rec.close();   // the open GOP: dropped too
+        assertEquals(4, counters.dropped.get());
+        assertFalse(counters.written.get() > 0);
+    }
+}

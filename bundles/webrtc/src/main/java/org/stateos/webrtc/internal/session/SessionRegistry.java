@@ -1,0 +1,179 @@
+package org.stateos.webrtc.internal.session;
+
+import io.netty.buffer.ByteBufAllocator;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.stateos.api.media.Codec;
+import org.stateos.api.media.MediaKind;
+import org.stateos.api.media.MediaService;
+import org.stateos.api.media.StreamInfo;
+import org.stateos.api.media.StreamNotFoundException;
+import org.stateos.api.media.TrackConfig;
+import org.stateos.webrtc.internal.rtp.H264Profile;
+import org.stateos.webrtc.internal.sdp.AnswerWriter;
+import org.stateos.webrtc.internal.sdp.Negotiation;
+import org.stateos.webrtc.internal.sdp.Negotiator;
+import org.stateos.webrtc.internal.sdp.SdpException;
+import org.stateos.webrtc.internal.sdp.SdpParser;
+import org.stateos.webrtc.internal.sdp.SessionDescription;
+import org.stateos.webrtc.internal.transport.PeerTransport;
+import org.stateos.webrtc.internal.transport.TransportService;
+
+/**
+ * The node's WHEP sessions: turns an offer for a stream into a session (negotiation, transport, subscription) and
+ * its answer, finds and ends sessions, and ends them all when the bundle stops.
+ */
+@Component(service = SessionRegistry.class, configurationPid = SessionRegistry.PID)
+@Designate(ocd = SessionConfig.class)
+public final class SessionRegistry {
+    /** etc/org.stateos.webrtc.session.cfg; the transport's keys live in etc/org.stateos.webrtc.cfg. */
+    public static final String PID = "org.stateos.webrtc.session";
+
+    /** A new session and the SDP answer for its offer. */
+    public record Created(WhepSession session, String answer) {
+    }
+
+    /** Refused because the node already serves its configured maximum of sessions. */
+    public static final class TooManySessionsException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TooManySessionsException(int max) {
+            super("this node serves its maximum of " + max + " WebRTC sessions");
+        }
+    }
+
+    private final SessionSettings settings;
+    private final MediaService media;
+    private final TransportService transports;
+    private final ByteBufAllocator alloc;
+    private final Random random;
+    private final SdpParser parser;
+    private final ConcurrentHashMap<String, WhepSession> sessions = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    @Activate
+    public SessionRegistry(SessionConfig config, @Reference MediaService media, @Reference TransportService transports) {
+        this(SessionSettings.of(config), media, transports, ByteBufAllocator.DEFAULT, new SecureRandom());
+    }
+
+    public SessionRegistry(SessionSettings settings, MediaService media, TransportService transports,
+            ByteBufAllocator alloc, Random random) {
+        this.settings = settings;
+        this.media = media;
+        this.transports = transports;
+        this.alloc = alloc;
+        this.random = random;
+        SdpParser.Limits d = SdpParser.Limits.DEFAULT;
+        this.parser = new SdpParser(new SdpParser.Limits(settings.maxOfferBytes(), d.maxLines(), d.maxLineChars(),
+                d.maxMediaSections(), d.maxFormats(), d.maxFmtpParameters()));
+    }
+
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Answers an offer to watch {@code streamName}.
+     *
+     * @throws SdpException             400 for a malformed offer, 406 when nothing in it fits the stream
+     * @throws StreamNotFoundException  no such stream
+     * @throws TooManySessionsException the node is full
+     */
+    public Created create(String streamName, String offer)
+            throws SdpException, StreamNotFoundException, TooManySessionsException {
+        if (!MediaService.isValidName(streamName)) {
+            throw new StreamNotFoundException(streamName);
+        }
+        SessionDescription parsed = parser.parse(offer);
+        StreamInfo info = media.stream(streamName).orElseThrow(() -> new StreamNotFoundException(streamName));
+        H264Profile profile = null;
+        boolean opus = false;
+        for (StreamInfo.TrackInfo t : info.tracks()) {
+            TrackConfig c = t.config();
+            if (c.kind() == MediaKind.VIDEO && profile == null) {
+                if (c.codec() != Codec.H264) {
+                    throw new SdpException(SdpException.NOT_ACCEPTABLE, "stream '" + streamName + "' carries " + c.codec()
+                            + " video, which WebRTC cannot play without transcoding (not available yet)");
+                }
+                byte[] avcc = c.config();
+                profile = avcc.length >= 4 ? new H264Profile(avcc[1] & 0xff, avcc[2] & 0xff, avcc[3] & 0xff) : null;
+            }
+            opus |= c.codec() == Codec.OPUS;
+        }
+        Negotiation negotiation = Negotiator.negotiate(parsed, profile, opus);
+        if (closed) {
+            throw new TooManySessionsException(0);
+        }
+        if (sessions.size() >= settings.maxSessions()) {
+            throw new TooManySessionsException(settings.maxSessions());
+        }
+
+        byte[] idBytes = new byte[16];
+        random.nextBytes(idBytes);
+        String id = HexFormat.of().formatHex(idBytes);
+        int[] seed = {random.nextInt(), random.nextInt(), random.nextInt(), random.nextInt()};
+        String cname = "stateos-" + id.substring(0, 12);
+        WhepSession session = new WhepSession(id, streamName, negotiation, settings, alloc, cname, seed,
+                s -> sessions.remove(s.id(), s));
+        PeerTransport transport = transports.open(negotiation.remoteUfrag(), negotiation.remotePwd(),
+                negotiation.remoteFingerprint(), session);
+        session.attach(transport);
+        String answer = AnswerWriter.write(negotiation, transport.local(), random.nextLong() & Long.MAX_VALUE, cname,
+                "stateos-" + streamName, session.videoSsrc(), session.audioSsrc());
+        sessions.put(id, session);
+        try {
+            session.subscribed(media.subscribe(streamName, session, transport.eventLoop()));
+        } catch (StreamNotFoundException | RuntimeException e) {
+            session.close("subscription failed: " + e.getMessage());
+            throw e;
+        }
+        return new Created(session, answer);
+    }
+
+    public Optional<WhepSession> get(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(sessions.get(id));
+    }
+
+    /** Ends session {@code id} of {@code streamName}; false when there is none. */
+    public boolean close(String streamName, String id, String reason) {
+        WhepSession s = id == null ? null : sessions.get(id);
+        if (s == null || !s.streamName().equals(streamName)) {
+            return false;
+        }
+        sessions.remove(id, s);
+        s.close(reason);
+        return true;
+    }
+
+    public List<WhepSession.Info> sessions() {
+        List<WhepSession.Info> out = new ArrayList<>();
+        for (WhepSession s : sessions.values()) {
+            out.add(s.info());
+        }
+        out.sort((a, b) -> a.started().compareTo(b.started()));
+        return out;
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    @Deactivate
+    public void close() {
+        closed = true;
+        for (WhepSession s : List.copyOf(sessions.values())) {
+            s.close("WebRTC sessions stopped");
+        }
+        sessions.clear();
+    }
+}

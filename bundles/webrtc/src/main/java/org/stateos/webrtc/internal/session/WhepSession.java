@@ -1,0 +1,560 @@
+package org.stateos.webrtc.internal.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stateos.api.media.Codec;
+import org.stateos.api.media.Frame;
+import org.stateos.api.media.MediaKind;
+import org.stateos.api.media.StreamSubscriber;
+import org.stateos.api.media.Subscription;
+import org.stateos.api.media.TrackConfig;
+import org.stateos.webrtc.internal.rtcp.RtcpException;
+import org.stateos.webrtc.internal.rtcp.RtcpPacket;
+import org.stateos.webrtc.internal.rtcp.RtcpParser;
+import org.stateos.webrtc.internal.rtcp.RtcpWriter;
+import org.stateos.webrtc.internal.rtp.AvcDecoderConfig;
+import org.stateos.webrtc.internal.rtp.H264Packetizer;
+import org.stateos.webrtc.internal.rtp.RetransmitBuffer;
+import org.stateos.webrtc.internal.rtp.RtpStream;
+import org.stateos.webrtc.internal.sdp.Negotiation;
+import org.stateos.webrtc.internal.transport.PeerTransport;
+import org.stateos.webrtc.internal.transport.TransportListener;
+
+/**
+ * One WHEP viewer: subscribed to a stream, sending it over one {@link PeerTransport}.
+ *
+ * <p>States: {@link State#CONNECTING} (answer sent; ICE and DTLS under way; the frames from the latest keyframe
+ * are kept) → {@link State#CONNECTED} (the kept frames go out first, re-timed so the browser shows them at once and
+ * lands at live latency, then live frames as they come) → {@link State#CLOSED} (subscription closed, transport
+ * closed, every buffer released). Everything runs on the transport's event loop (the subscription's executor too),
+ * so the session needs no locks; {@link #close(String)} may be called from any thread.
+ *
+ * <p>Keyframe requests (PLI, FIR): an RTMP publisher cannot be asked for a keyframe, so the session stops sending
+ * video until the next keyframe of the live stream arrives. NACKs are answered from a retransmit buffer with the
+ * same packet (no RTX).
+ */
+public final class WhepSession implements StreamSubscriber, TransportListener {
+    private static final Logger LOG = LoggerFactory.getLogger(WhepSession.class);
+
+    /** RTP time between re-timed start-up frames: 1 ms, so a whole GOP is shown in a blink. */
+    static final int CATCH_UP_STEP_TICKS = 90;
+
+    public enum State { CONNECTING, CONNECTED, CLOSED }
+
+    /** A frame waiting to be sent; {@code catchUp} frames were cached before connecting and are re-timed. */
+    private record Pending(Frame frame, boolean catchUp) {
+    }
+
+    private final String id;
+    private final String streamName;
+    private final Negotiation negotiation;
+    private final SessionSettings settings;
+    private final ByteBufAllocator alloc;
+    private final String cname;
+    private final RtpStream video;
+    private final RtpStream audio; // null when audio is not sent
+    private final H264Packetizer packetizer;
+    private final RetransmitBuffer videoRetransmits; // null when the peer did not offer nack
+    private final Consumer<WhepSession> onClosed;
+    private final Instant started = Instant.now();
+
+    private volatile PeerTransport transport;
+    private volatile Subscription subscription;
+    private volatile State state = State.CONNECTING;
+    private volatile String closeReason;
+
+    // Loop-confined state
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int cachedVideoFrames;
+    private int videoTrack = -1;
+    private int audioTrack = -1;
+    private TrackConfig videoConfig;
+    private AvcDecoderConfig avc;
+    private Codec audioCodec;
+    private boolean waitingForKeyframe = true;
+    private ScheduledFuture<?> reportTimer;
+    private ScheduledFuture<?> connectTimer;
+    private boolean drainScheduled;
+    private int catchUpRemaining;
+    private long catchUpEndPts;
+
+    // Counters: written on the loop, read by the shell
+    private volatile long packetsSent;
+    private volatile long bytesSent;
+    private volatile long nacksReceived;
+    private volatile long retransmitted;
+    private volatile long keyframeRequests;
+    private volatile long framesSent;
+    private volatile long framesDropped;
+    private volatile long rtcpErrors;
+
+    /**
+     * @param ssrcSeed four random ints: video SSRC, audio SSRC, initial sequence number, initial timestamp
+     * @param onClosed told once, on the loop, when the session has ended and released everything
+     */
+    public WhepSession(String id, String streamName, Negotiation negotiation, SessionSettings settings,
+            ByteBufAllocator alloc, String cname, int[] ssrcSeed, Consumer<WhepSession> onClosed) {
+        this.id = id;
+        this.streamName = streamName;
+        this.negotiation = negotiation;
+        this.settings = settings;
+        this.alloc = alloc;
+        this.cname = cname;
+        this.onClosed = onClosed;
+        this.video = new RtpStream(ssrcSeed[0], negotiation.videoPayloadType(), Frame.TIMEBASE, ssrcSeed[2], ssrcSeed[3]);
+        this.audio = negotiation.sendsAudio()
+                ? new RtpStream(ssrcSeed[1], negotiation.audioPayloadType(), 48_000, ssrcSeed[2] >>> 16, ssrcSeed[3] >>> 1)
+                : null;
+        this.packetizer = new H264Packetizer(settings.maxPayload());
+        boolean nack = negotiation.videoFeedback().stream().anyMatch(f -> f.type().equals("nack") && f.parameter() == null);
+        this.videoRetransmits = nack ? new RetransmitBuffer(settings.nackBufferPackets(), settings.nackMaxAgeMs()) : null;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String streamName() {
+        return streamName;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Negotiation negotiation() {
+        return negotiation;
+    }
+
+    public int videoSsrc() {
+        return video.ssrc();
+    }
+
+    public int audioSsrc() {
+        return audio == null ? 0 : audio.ssrc();
+    }
+
+    public String cname() {
+        return cname;
+    }
+
+    /** Binds the transport {@code open} returned; starts the connect timeout. Call before subscribing. */
+    public void attach(PeerTransport t) {
+        this.transport = t;
+        run(() -> {
+            if (state == State.CONNECTING) {
+                connectTimer = t.eventLoop().schedule(() -> close("ICE/DTLS did not connect within "
+                        + settings.connectTimeoutSeconds() + " s"), settings.connectTimeoutSeconds(), TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    /** Binds the media subscription; closes it at once if the session already ended. */
+    public void subscribed(Subscription s) {
+        this.subscription = s;
+        if (state == State.CLOSED) {
+            s.close();
+        }
+    }
+
+    // ---- media side -------------------------------------------------------------------------------------------
+
+    @Override
+    public void onTrack(TrackConfig config) {
+        if (config.kind() == MediaKind.VIDEO && (videoTrack < 0 || videoTrack == config.track())) {
+            boolean changed = videoConfig == null || !videoConfig.sameSetup(config);
+            videoTrack = config.track();
+            videoConfig = config;
+            if (changed) {
+                avc = null;
+                waitingForKeyframe = true;
+                if (config.codec() == Codec.H264) {
+                    try {
+                        avc = AvcDecoderConfig.parse(config.config());
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("WHEP session {} ({}): unusable H264 configuration, video paused until a valid one: {}",
+                                id, streamName, e.getMessage());
+                    }
+                } else {
+                    LOG.info("WHEP session {} ({}): video track is {}, which WebRTC cannot play without transcoding; "
+                            + "its frames are dropped", id, streamName, config.codec());
+                }
+            }
+        } else if (config.kind() == MediaKind.AUDIO && (audioTrack < 0 || audioTrack == config.track())) {
+            audioTrack = config.track();
+            audioCodec = config.codec();
+        }
+    }
+
+    @Override
+    public void onFrame(Frame frame) {
+        try {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (frame.track() == videoTrack) {
+                if (frame.codec() != Codec.H264 || avc == null) {
+                    framesDropped++;
+                    return;
+                }
+                if (state == State.CONNECTING) {
+                    cacheWhileConnecting(frame);
+                    return;
+                }
+            } else if (frame.track() == audioTrack) {
+                if (audio == null || frame.codec() != Codec.OPUS || state == State.CONNECTING) {
+                    // audio from before the connection is stale by the time it could play; AAC needs transcoding
+                    framesDropped++;
+                    return;
+                }
+            } else {
+                framesDropped++;
+                return;
+            }
+            if (!queue.isEmpty()) {
+                queue.add(new Pending(frame.retainedDuplicate(), false));
+                return;
+            }
+            send(frame, false, 0);
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Keeps the frames from the latest keyframe on (at most the configured number) until the transport connects. */
+    private void cacheWhileConnecting(Frame frame) {
+        if (frame.isKeyframe()) {
+            releaseQueue();
+        } else if (queue.isEmpty() || cachedVideoFrames >= settings.gopCacheFrames()) {
+            if (!queue.isEmpty()) {
+                releaseQueue(); // a GOP longer than the cache: start at the next keyframe instead
+            }
+            framesDropped++;
+            return;
+        }
+        queue.add(new Pending(frame.retainedDuplicate(), true));
+        cachedVideoFrames++;
+    }
+
+    @Override
+    public void onPublisherGone() {
+        LOG.debug("WHEP session {} ({}): publisher gone, waiting for the next one", id, streamName);
+    }
+
+    @Override
+    public void onEnd(String reason) {
+        close("stream ended: " + reason);
+    }
+
+    // ---- transport side ---------------------------------------------------------------------------------------
+
+    @Override
+    public void onConnected(PeerTransport t) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        state = State.CONNECTED;
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+        }
+        LOG.info("WHEP session {} ({}): connected to {}", id, streamName, t.remoteAddress());
+        retimeCatchUp();
+        long interval = settings.senderReportIntervalMs();
+        reportTimer = t.eventLoop().scheduleAtFixedRate(this::sendReports, interval, interval, TimeUnit.MILLISECONDS);
+        drain();
+    }
+
+    @Override
+    public void onRtcp(ByteBuf plainRtcp) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        List<RtcpPacket> packets;
+        try {
+            packets = RtcpParser.parse(plainRtcp);
+        } catch (RtcpException e) {
+            rtcpErrors++;
+            LOG.debug("WHEP session {}: malformed RTCP ignored: {}", id, e.getMessage());
+            return;
+        }
+        for (RtcpPacket p : packets) {
+            if (p instanceof RtcpPacket.Nack n && n.mediaSsrc() == video.ssrc()) {
+                answerNack(n);
+            } else if (p instanceof RtcpPacket.Pli pli && pli.mediaSsrc() == video.ssrc()) {
+                requestKeyframe();
+            } else if (p instanceof RtcpPacket.Fir fir && fir.entries().stream().anyMatch(e -> e.ssrc() == video.ssrc())) {
+                requestKeyframe();
+            }
+        }
+    }
+
+    @Override
+    public void onClosed(String reason) {
+        close("transport closed: " + reason);
+    }
+
+    private void answerNack(RtcpPacket.Nack n) {
+        nacksReceived += n.lost().size();
+        if (videoRetransmits == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        PeerTransport t = transport;
+        for (int seq : n.lost()) {
+            ByteBuf copy = videoRetransmits.copy(seq, now, alloc, PeerTransport.SRTP_TRAILER_BYTES);
+            if (copy != null) {
+                retransmitted++;
+                bytesSent += copy.readableBytes();
+                packetsSent++;
+                t.sendRtp(copy);
+            }
+        }
+    }
+
+    private void requestKeyframe() {
+        keyframeRequests++;
+        // An RTMP publisher cannot be asked for one: skip to the next keyframe of the live stream.
+        waitingForKeyframe = true;
+    }
+
+    // ---- sending ----------------------------------------------------------------------------------------------
+
+    /**
+     * Notes where the frames cached before connecting end: they get RTP times 1 ms apart that end at the newest
+     * one's real time, so the browser decodes the whole GOP at once and shows the newest picture at live latency.
+     */
+    private void retimeCatchUp() {
+        catchUpRemaining = 0;
+        for (Pending p : queue) {
+            if (p.catchUp()) {
+                catchUpRemaining++;
+                catchUpEndPts = p.frame().pts();
+            }
+        }
+        cachedVideoFrames = 0;
+    }
+
+    /** Sends queued frames, at most the catch-up budget of packets per millisecond, then yields. */
+    private void drain() {
+        drainScheduled = false;
+        if (state != State.CONNECTED) {
+            return;
+        }
+        int budget = settings.catchUpPacketsPerMs();
+        long sentBefore = packetsSent;
+        while (!queue.isEmpty() && packetsSent - sentBefore < budget) {
+            Pending p = queue.poll();
+            try {
+                if (p.catchUp()) {
+                    catchUpRemaining--;
+                    send(p.frame(), true, catchUpRemaining);
+                } else {
+                    send(p.frame(), false, 0);
+                }
+            } finally {
+                p.frame().release();
+            }
+        }
+        if (!queue.isEmpty() && !drainScheduled) {
+            drainScheduled = true;
+            transport.eventLoop().schedule(this::drain, 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Packetizes and sends one frame. A {@code catchUp} frame followed by {@code remaining} more is re-timed to
+     * {@code remaining} steps before the newest catch-up frame's own RTP time.
+     */
+    private void send(Frame frame, boolean catchUp, int remaining) {
+        long presentationMicros = frame.ingestMicros() + Frame.ticksToMicros(frame.compositionOffset());
+        if (frame.track() == audioTrack) {
+            int ts = audio.timestamp(frame.pts(), frame.isDiscontinuity(), presentationMicros);
+            audio.mapping(ts, presentationMicros);
+            ByteBuf payload = frame.payload();
+            if (payload.readableBytes() == 0 || payload.readableBytes() > settings.maxPayload()) {
+                framesDropped++;
+                return;
+            }
+            ByteBuf p = audio.newPacket(alloc, payload.readableBytes(), true, ts);
+            p.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+            framesSent++;
+            transmit(p, null);
+            return;
+        }
+        if (waitingForKeyframe && !frame.isKeyframe()) {
+            framesDropped++;
+            return;
+        }
+        int natural = video.timestamp(frame.pts(), frame.isDiscontinuity(), presentationMicros);
+        int ts = natural;
+        if (catchUp && remaining > 0) {
+            // Re-timed start-up frame: the newest cached frame keeps its own time; the ones before it are 1 ms apart.
+            ts = natural + (int) (catchUpEndPts - frame.pts()) - remaining * CATCH_UP_STEP_TICKS;
+        }
+        AvcDecoderConfig config = avc;
+        try {
+            packetizer.packetize(frame.payload(), config.nalLengthSize(),
+                    frame.isKeyframe() ? config.parameterSets() : List.of(), video, ts, alloc,
+                    packet -> transmit(packet, videoRetransmits));
+        } catch (IllegalArgumentException e) {
+            framesDropped++;
+            waitingForKeyframe = true;
+            LOG.debug("WHEP session {}: malformed H264 access unit dropped: {}", id, e.getMessage());
+            return;
+        }
+        if (frame.isKeyframe()) {
+            waitingForKeyframe = false;
+        }
+        if (ts == natural) {
+            video.mapping(ts, presentationMicros);
+        }
+        framesSent++;
+    }
+
+    private void transmit(ByteBuf packet, RetransmitBuffer keep) {
+        PeerTransport t = transport;
+        packetsSent++;
+        bytesSent += packet.readableBytes();
+        if (keep == null) {
+            t.sendRtp(packet);
+            return;
+        }
+        // The transport protects in place: send a copy, keep the plain packet for NACKs.
+        ByteBuf copy = alloc.buffer(packet.readableBytes() + PeerTransport.SRTP_TRAILER_BYTES);
+        copy.writeBytes(packet, packet.readerIndex(), packet.readableBytes());
+        keep.store(packet, System.nanoTime());
+        t.sendRtp(copy);
+    }
+
+    /**
+     * One compound RTCP packet (SR + SDES CNAME) per SSRC that has sent media. The SR's NTP time is the ingest
+     * wall clock and its RTP time the matching instant on the stream's RTP clock, so a receiver maps every frame
+     * to the moment it entered this node (latency readout, A/V sync).
+     */
+    void sendReports() {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        long nowMicros = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+        report(video, nowMicros);
+        if (audio != null) {
+            report(audio, nowMicros);
+        }
+    }
+
+    private void report(RtpStream s, long nowMicros) {
+        if (s.packets() == 0 || !s.hasMapping()) {
+            return;
+        }
+        ByteBuf rtcp = alloc.buffer(RtcpWriter.SR_BYTES + RtcpWriter.sdesBytes(cname) + PeerTransport.SRTP_TRAILER_BYTES);
+        RtcpWriter.senderReport(rtcp, s.ssrc(), RtcpWriter.ntp(nowMicros), s.timestampAt(nowMicros), s.packets(), s.octets());
+        RtcpWriter.sdesCname(rtcp, s.ssrc(), cname);
+        transport.sendRtcp(rtcp);
+    }
+
+    /**
+     * The video clock mapping a sender report would carry now, for players whose browser does not expose the
+     * sender-report mapping per frame (Chromium's estimatedPlayoutTimestamp is empty for video): the RTP
+     * timestamp that corresponds to {@code wallMillis} on the ingest wall clock. Completes on the session's loop;
+     * empty before the first video packet.
+     */
+    public java.util.concurrent.CompletionStage<java.util.Optional<long[]>> videoClock() {
+        java.util.concurrent.CompletableFuture<java.util.Optional<long[]>> result = new java.util.concurrent.CompletableFuture<>();
+        run(() -> {
+            if (video.packets() == 0 || !video.hasMapping()) {
+                result.complete(java.util.Optional.empty());
+                return;
+            }
+            long nowMillis = System.currentTimeMillis();
+            result.complete(java.util.Optional.of(new long[] {video.timestampAt(nowMillis * 1000L) & 0xFFFF_FFFFL, nowMillis}));
+        });
+        return result;
+    }
+
+    // ---- ending -----------------------------------------------------------------------------------------------
+
+    /** Ends the session (idempotent, any thread): closes the subscription and the transport, releases buffers. */
+    public void close(String reason) {
+        run(() -> closeNow(reason));
+    }
+
+    private void run(Runnable task) {
+        PeerTransport t = transport;
+        if (t == null || t.eventLoop().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            t.eventLoop().execute(task);
+        } catch (RejectedExecutionException stopped) {
+            task.run(); // the loop is shutting down (bundle stop): nothing else runs there any more
+        }
+    }
+
+    private void closeNow(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        closeReason = reason;
+        LOG.info("WHEP session {} ({}) closed: {}", id, streamName, reason);
+        if (reportTimer != null) {
+            reportTimer.cancel(false);
+        }
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+        }
+        releaseQueue();
+        if (videoRetransmits != null) {
+            videoRetransmits.close();
+        }
+        Subscription s = subscription;
+        if (s != null) {
+            s.close();
+        }
+        PeerTransport t = transport;
+        if (t != null) {
+            t.close();
+        }
+        onClosed.accept(this);
+    }
+
+    private void releaseQueue() {
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            p.frame().release();
+        }
+        cachedVideoFrames = 0;
+    }
+
+    // ---- for the shell ----------------------------------------------------------------------------------------
+
+    /** A snapshot for webrtc:sessions. */
+    public record Info(String id, String stream, String remote, State state, String profile, boolean audio,
+            long packetsSent, long bytesSent, long nacks, long retransmitted, long keyframeRequests, long framesSent,
+            long framesDropped, Instant started, String closeReason) {
+    }
+
+    public Info info() {
+        PeerTransport t = transport;
+        InetSocketAddress remote = t == null ? null : t.remoteAddress();
+        return new Info(id, streamName, remote == null ? "-" : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
+                state, negotiation.videoProfile().name() + " " + negotiation.videoProfile(), audio != null, packetsSent,
+                bytesSent, nacksReceived, retransmitted, keyframeRequests, framesSent, framesDropped, started, closeReason);
+    }
+
+    long rtcpErrors() {
+        return rtcpErrors;
+    }
+}

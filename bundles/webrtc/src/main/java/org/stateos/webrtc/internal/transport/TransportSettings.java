@@ -1,0 +1,94 @@
+package org.stateos.webrtc.internal.transport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.stateos.webrtc.internal.srtp.SrtpProfile;
+
+/**
+ * The transport's settings, checked; built from {@link TransportConfig} or directly by tests.
+ *
+ * @param announcedAddresses configured candidates as "address" or "address:port" ("[v6]:port" for IPv6 with a
+ *                           port); empty to derive them from the bind address and the interfaces
+ */
+public record TransportSettings(String bindAddress, int port, List<String> announcedAddresses, Duration iceTimeout,
+        Duration consentTimeout, Duration dtlsHandshakeTimeout, int dtlsHandshakeThreads, List<SrtpProfile> srtpProfiles,
+        int maxSessions) {
+
+    /** Handshakes queued behind the busy handshake threads before new ones are refused. */
+    public static final int DTLS_HANDSHAKE_QUEUE = 256;
+
+    public TransportSettings {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        announcedAddresses = List.copyOf(announcedAddresses);
+        srtpProfiles = List.copyOf(srtpProfiles);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        positive("ice.timeout", iceTimeout);
+        positive("consent.timeout", consentTimeout);
+        positive("dtls.handshake.timeout", dtlsHandshakeTimeout);
+        if (dtlsHandshakeThreads < 1 || dtlsHandshakeThreads > 64) {
+            throw new IllegalArgumentException("dtls.handshake.threads must be 1..64, got " + dtlsHandshakeThreads);
+        }
+        if (srtpProfiles.isEmpty()) {
+            throw new IllegalArgumentException("srtp.profiles names no profile");
+        }
+        if (maxSessions < 1) {
+            throw new IllegalArgumentException("max.sessions must be >= 1, got " + maxSessions);
+        }
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+    }
+
+    public static TransportSettings from(TransportConfig c) {
+        return new TransportSettings(c.bind_address().trim(), c.port(), split(c.announced_addresses()),
+                Duration.ofSeconds(c.ice_timeout_seconds()), Duration.ofSeconds(c.consent_timeout_seconds()),
+                Duration.ofSeconds(c.dtls_handshake_timeout_seconds()), c.dtls_handshake_threads(),
+                split(c.srtp_profiles()).stream().map(TransportSettings::profile).toList(), c.max_sessions());
+    }
+
+    /** Defaults, as a first boot has them, on {@code port} (0 for any free port). */
+    public static TransportSettings defaults(String bindAddress, int port) {
+        return new TransportSettings(bindAddress, port, List.of(), Duration.ofSeconds(15), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), 2, List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80), 1000);
+    }
+
+    public TransportSettings withTimeouts(Duration ice, Duration consent) {
+        return new TransportSettings(bindAddress, port, announcedAddresses, ice, consent, dtlsHandshakeTimeout,
+                dtlsHandshakeThreads, srtpProfiles, maxSessions);
+    }
+
+    public TransportSettings withSrtpProfiles(List<SrtpProfile> profiles) {
+        return new TransportSettings(bindAddress, port, announcedAddresses, iceTimeout, consentTimeout,
+                dtlsHandshakeTimeout, dtlsHandshakeThreads, profiles, maxSessions);
+    }
+
+    public TransportSettings withAnnouncedAddresses(List<String> addresses) {
+        return new TransportSettings(bindAddress, port, addresses, iceTimeout, consentTimeout, dtlsHandshakeTimeout,
+                dtlsHandshakeThreads, srtpProfiles, maxSessions);
+    }
+
+    private static SrtpProfile profile(String name) {
+        try {
+            return SrtpProfile.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("srtp.profiles: unknown profile '" + name + "'");
+        }
+    }
+
+    private static List<String> split(String list) {
+        List<String> out = new ArrayList<>();
+        for (String s : list.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+}

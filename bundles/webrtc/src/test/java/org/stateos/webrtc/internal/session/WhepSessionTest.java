@@ -1,0 +1,283 @@
+package org.stateos.webrtc.internal.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.stateos.api.media.Codec;
+import org.stateos.api.media.Frame;
+import org.stateos.api.media.Subscription;
+import org.stateos.api.media.TrackConfig;
+import org.stateos.webrtc.internal.rtcp.RtcpPacket;
+import org.stateos.webrtc.internal.rtcp.RtcpParser;
+import org.stateos.webrtc.internal.sdp.Negotiation;
+import org.stateos.webrtc.internal.sdp.Negotiator;
+import org.stateos.webrtc.internal.sdp.SdpFixtures;
+import org.stateos.webrtc.internal.sdp.SdpParser;
+import org.stateos.webrtc.internal.transport.PeerTransport;
+
+/** A session against an in-test transport that records what it is asked to send (plain RTP/RTCP). */
+class WhepSessionTest {
+    static final byte[] SPS = {0x67, 0x42, (byte) 0xc0, 0x1f, (byte) 0xda, 0x01, 0x40, 0x16, (byte) 0xe8};
+    static final byte[] PPS = {0x68, (byte) 0xce, 0x0f, (byte) 0xc8};
+    static final byte[] AVCC = {1, 0x42, (byte) 0xc0, 0x1f, (byte) 0xff, (byte) 0xe1, 0, 9, 0x67, 0x42, (byte) 0xc0,
+            0x1f, (byte) 0xda, 0x01, 0x40, 0x16, (byte) 0xe8, 1, 0, 4, 0x68, (byte) 0xce, 0x0f, (byte) 0xc8};
+
+    private final EventLoop loop = new DefaultEventLoop();
+    private final FakeTransport transport = new FakeTransport();
+    private final List<Frame> framesMade = new ArrayList<>();
+    /** Ingest time of pts 0: now, as for a live stream (the SR's NTP time is the current time). */
+    private final long ingestBase = System.currentTimeMillis() * 1000L;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        transport.releaseAll();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        for (Frame f : framesMade) {
+            assertEquals(0, f.refCnt(), "every frame reference released: " + f);
+        }
+    }
+
+    final class FakeTransport implements PeerTransport {
+        final List<ByteBuf> rtp = new ArrayList<>();
+        final List<ByteBuf> rtcp = new ArrayList<>();
+        final AtomicBoolean closed = new AtomicBoolean();
+
+        public LocalParameters local() {
+            return SdpFixtures.local();
+        }
+
+        public EventLoop eventLoop() {
+            return loop;
+        }
+
+        public boolean isConnected() {
+            return true;
+        }
+
+        public InetSocketAddress remoteAddress() {
+            return new InetSocketAddress("192.0.2.50", 50_000);
+        }
+
+        public synchronized void sendRtp(ByteBuf p) {
+            assertTrue(p.writableBytes() >= SRTP_TRAILER_BYTES);
+            rtp.add(p);
+        }
+
+        public synchronized void sendRtcp(ByteBuf p) {
+            rtcp.add(p);
+        }
+
+        public TransportStats stats() {
+            return new TransportStats(0, 0, 0, 0, "test");
+        }
+
+        public void close() {
+            closed.set(true);
+        }
+
+        synchronized int rtpCount() {
+            return rtp.size();
+        }
+
+        synchronized int rtcpCount() {
+            return rtcp.size();
+        }
+
+        synchronized void releaseAll() {
+            rtp.forEach(ByteBuf::release);
+            rtcp.forEach(ByteBuf::release);
+            rtp.clear();
+            rtcp.clear();
+        }
+    }
+
+    private <T> T onLoop(Callable<T> c) throws Exception {
+        return loop.submit(c).get(10, TimeUnit.SECONDS);
+    }
+
+    private void onLoop(Runnable r) throws Exception {
+        loop.submit(r).get(10, TimeUnit.SECONDS);
+    }
+
+    private static void awaitTrue(Callable<Boolean> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private Frame video(long pts, boolean key, int size) {
+        byte[] nal = new byte[size];
+        nal[0] = (byte) (key ? 0x65 : 0x41);
+        for (int i = 1; i < size; i++) {
+            nal[i] = (byte) (pts + i);
+        }
+        ByteBuf payload = ByteBufAllocator.DEFAULT.buffer().writeInt(size).writeBytes(nal);
+        Frame f = new Frame(0, Codec.H264, pts, pts, ingestBase + Frame.ticksToMicros(pts),
+                key ? Frame.KEYFRAME : 0, 1, payload);
+        framesMade.add(f);
+        return f;
+    }
+
+    private WhepSession session(AtomicReference<WhepSession> closedSeen) throws Exception {
+        Negotiation n = Negotiator.negotiate(new SdpParser().parse(SdpFixtures.chromeOffer()), null, false);
+        SessionSettings s = new SessionSettings(1200, 64, 1000, 100, 30, 10, 600, 32, 65536);
+        WhepSession session = new WhepSession("0123456789abcdef", "cam", n, s, ByteBufAllocator.DEFAULT, "cn",
+                new int[] {0x1111, 0x2222, 100, 0}, closedSeen::set);
+        session.attach(transport);
+        session.subscribed(new Subscription() {
+            public String streamName() {
+                return "cam";
+            }
+
+            public long droppedFrames() {
+                return 0;
+            }
+
+            public int queuedFrames() {
+                return 0;
+            }
+
+            public void close() {
+                loop.execute(() -> session.onEnd("closed"));
+            }
+        });
+        onLoop(() -> session.onTrack(new TrackConfig(0, Codec.H264, 1, AVCC, 1280, 720, 0, 0, 1L)));
+        return session;
+    }
+
+    @Test
+    void cachedGopGoesOutOnConnectRetimedToEndAtLiveThenLiveFramesFollow() throws Exception {
+        AtomicReference<WhepSession> closed = new AtomicReference<>();
+        WhepSession session = session(closed);
+        try {
+            cachedGop(session, closed);
+        } finally {
+            session.close("test over");
+            awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
+        }
+    }
+
+    private void cachedGop(WhepSession session, AtomicReference<WhepSession> closed) throws Exception {
+        onLoop(() -> {
+            session.onFrame(video(0, false, 100));      // before any keyframe: not cached
+            session.onFrame(video(3000, true, 5000));   // keyframe starts the cache
+            session.onFrame(video(6000, false, 100));
+            session.onFrame(video(9000, false, 100));
+        });
+        assertEquals(0, transport.rtpCount(), "nothing is sent before the transport connects");
+        onLoop(() -> session.onConnected(transport));
+        awaitTrue(() -> transport.rtpCount() == 1 + 5 + 1 + 1, "STAP-A + 5 FU-A + 2 delta frames");
+        onLoop(() -> session.onFrame(video(12_000, false, 100)));
+        awaitTrue(() -> transport.rtpCount() == 9, "the live frame");
+        List<ByteBuf> rtp;
+        synchronized (transport) {
+            rtp = List.copyOf(transport.rtp);
+        }
+        assertEquals(24, rtp.get(0).getByte(12) & 0x1f, "SPS+PPS STAP-A before the keyframe");
+        for (int i = 0; i < rtp.size(); i++) {
+            assertEquals((100 + i) & 0xffff, rtp.get(i).getUnsignedShort(2), "continuous sequence numbers");
+            assertEquals(0x1111, rtp.get(i).getInt(8));
+        }
+        int key = rtp.get(0).getInt(4);
+        int delta1 = rtp.get(6).getInt(4);
+        int delta2 = rtp.get(7).getInt(4);
+        int live = rtp.get(8).getInt(4);
+        assertEquals(9000, delta2, "the newest cached frame keeps its own RTP time");
+        assertEquals(9000 - 90, delta1, "earlier cached frames are 1 ms apart");
+        assertEquals(9000 - 180, key);
+        assertEquals(12_000, live, "live frames at their own time");
+        assertTrue((rtp.get(5).getByte(1) & 0x80) != 0, "marker on the keyframe's last fragment");
+
+        awaitTrue(() -> transport.rtcpCount() > 0, "a sender report");
+        ByteBuf sr;
+        synchronized (transport) {
+            sr = transport.rtcp.get(0);
+        }
+        List<RtcpPacket> report = RtcpParser.parse(sr);
+        RtcpPacket.SenderReport s = (RtcpPacket.SenderReport) report.get(0);
+        assertEquals(0x1111, s.ssrc());
+        assertEquals(9, s.packets());
+        // NTP time maps to the ingest clock: (ntp -> micros) - ingest(live) == (rtp - 12000) / 90 kHz
+        long micros = org.stateos.webrtc.internal.rtcp.RtcpWriter.unixMicros(s.ntpTimestamp());
+        long ingestLive = ingestBase + Frame.ticksToMicros(12_000);
+        assertTrue(Math.abs((micros - ingestLive) - Frame.ticksToMicros(s.rtpTimestamp() - 12_000L)) < 1000,
+                "SR pairs RTP time with the ingest wall clock");
+
+        session.close("test");
+        awaitTrue(() -> closed.get() == session, "the session reports its end");
+        assertTrue(transport.closed.get());
+    }
+
+    @Test
+    void nackIsAnsweredWithTheSamePacketAndPliWaitsForTheNextKeyframe() throws Exception {
+        WhepSession session = session(new AtomicReference<>());
+        onLoop(() -> session.onConnected(transport));
+        onLoop(() -> {
+            session.onFrame(video(0, true, 100));
+            session.onFrame(video(3000, false, 100));
+        });
+        assertEquals(3, transport.rtpCount()); // STAP-A, IDR, P
+        byte[] original;
+        synchronized (transport) {
+            original = io.netty.buffer.ByteBufUtil.getBytes(transport.rtp.get(1));
+        }
+        ByteBuf nack = Unpooled.buffer().writeByte(0x81).writeByte(205).writeShort(3).writeInt(9).writeInt(0x1111)
+                .writeShort(101).writeShort(0);
+        onLoop(() -> session.onRtcp(nack));
+        nack.release();
+        assertEquals(4, transport.rtpCount());
+        synchronized (transport) {
+            assertArrayEquals(original, io.netty.buffer.ByteBufUtil.getBytes(transport.rtp.get(3)), "retransmitted as sent");
+        }
+        ByteBuf pli = Unpooled.buffer().writeByte(0x81).writeByte(206).writeShort(2).writeInt(9).writeInt(0x1111);
+        onLoop(() -> session.onRtcp(pli));
+        pli.release();
+        onLoop(() -> session.onFrame(video(6000, false, 100)));
+        assertEquals(4, transport.rtpCount(), "after a PLI delta frames wait for the next keyframe");
+        onLoop(() -> session.onFrame(video(9000, true, 100)));
+        assertEquals(6, transport.rtpCount(), "STAP-A + keyframe");
+        WhepSession.Info info = session.info();
+        assertEquals(1, info.nacks());
+        assertEquals(1, info.retransmitted());
+        assertEquals(1, info.keyframeRequests());
+        session.close("test");
+        awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
+    }
+
+    @Test
+    void framesOfCodecsItCannotSendAreDroppedAndClosingReleasesTheCache() throws Exception {
+        WhepSession session = session(new AtomicReference<>());
+        onLoop(() -> {
+            ByteBuf aac = ByteBufAllocator.DEFAULT.buffer().writeBytes(new byte[] {1, 2, 3});
+            Frame audio = new Frame(1, Codec.AAC, 0, 0, 0, Frame.KEYFRAME, 1, aac);
+            framesMade.add(audio);
+            session.onTrack(new TrackConfig(1, Codec.AAC, 1, new byte[] {0x12, 0x10}, 0, 0, 48_000, 2, 1L));
+            session.onFrame(audio);
+            session.onFrame(video(0, true, 100));
+            session.onFrame(video(3000, false, 100));
+        });
+        session.close("viewer left");
+        awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
+        assertEquals(0, transport.rtpCount());
+        // cleanUp asserts every frame's reference was released, the cached GOP included
+    }
+}

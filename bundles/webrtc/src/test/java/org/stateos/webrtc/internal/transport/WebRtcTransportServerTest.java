@@ -1,0 +1,261 @@
+package org.stateos.webrtc.internal.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.stateos.webrtc.internal.srtp.SrtpContext;
+import org.stateos.webrtc.internal.srtp.SrtpProfile;
+import org.stateos.webrtc.internal.stun.StunMessage;
+import org.stateos.webrtc.internal.stun.StunWriter;
+import org.stateos.webrtc.internal.transport.TransportService.Fingerprint;
+
+/** The real UDP server on a free loopback port against a browser-like peer: ICE, DTLS-SRTP, SRTP both ways. */
+class WebRtcTransportServerTest {
+    private static final String RTCP_RR = "81c90007deadbeef0000000100000000000000000000000000000000";
+
+    private NioEventLoopGroup group;
+    private WebRtcTransportServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        group = new NioEventLoopGroup(1);
+        startServer(TransportSettings.defaults("127.0.0.1", 0));
+    }
+
+    private void startServer(TransportSettings settings) throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        server = new WebRtcTransportServer(settings, group);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void connectsAndCarriesSrtpBothWaysWithGcmPreferredOverTheClientsOrder() throws Exception {
+        connectAndExchange(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM),
+                SrtpProfile.AEAD_AES_128_GCM);
+    }
+
+    @Test
+    void connectsWithAesCmWhenTheClientOffersOnlyThat() throws Exception {
+        connectAndExchange(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80), SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+    }
+
+    private void connectAndExchange(List<SrtpProfile> offered, SrtpProfile expected) throws Exception {
+        try (BrowserLikePeer peer = new BrowserLikePeer(server.localAddress())) {
+            RecordingListener listener = new RecordingListener();
+            PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
+                    new Fingerprint("sha-256", peer.fingerprint()), listener);
+            assertEquals(List.of(server.localAddress()), t.local().candidates());
+            assertEquals(server.fingerprint(), t.local().fingerprint());
+            assertFalse(t.isConnected());
+
+            StunMessage answer = peer.check(t.local().iceUfrag(), t.local().icePwd(), true);
+            assertEquals(StunMessage.BINDING_SUCCESS, answer.type());
+            assertTrue(answer.hasIntegrity());
+            assertEquals(peer.localAddress(), StunWriter.decodeXorMappedAddress(answer.xorMappedAddress(), answer.transactionId()));
+
+            peer.handshake(offered);
+            assertEquals(server.fingerprint(), peer.serverFingerprintSeen);
+            assertEquals(expected, peer.keys.profile());
+            assertTrue(listener.connected.get(5, TimeUnit.SECONDS).isConnected());
+            assertTrue(listener.callbacksOnLoop);
+            assertEquals(peer.localAddress(), t.remoteAddress());
+            assertEquals(expected.name(), t.stats().srtpProfile());
+
+            // Server -> client RTP, from a thread outside the loop and twice across the sequence wrap.
+            SrtpContext clientReceiver = peer.receiver();
+            for (int seq : new int[] {65535, 0}) {
+                ByteBuf rtp = Unpooled.directBuffer(12 + 1200 + PeerTransport.SRTP_TRAILER_BYTES);
+                rtp.writeByte(0x80).writeByte(96).writeShort(seq).writeInt(90000).writeInt(0x11223344);
+                for (int i = 0; i < 1200; i++) {
+                    rtp.writeByte(i);
+                }
+                String plain = ByteBufUtil.hexDump(rtp);
+                t.sendRtp(rtp);
+                ByteBuf got = Unpooled.wrappedBuffer(peer.receiveSrtp());
+                assertEquals(12 + 1200 + expected.tagBytes, got.readableBytes());
+                clientReceiver.unprotectRtp(got);
+                assertEquals(plain, ByteBufUtil.hexDump(got));
+            }
+            assertEquals(1, clientReceiver.rolloverCounter(0x11223344));
+
+            // Server -> client RTCP.
+            ByteBuf sr = Unpooled.buffer(64).writeBytes(HexFormat.of().parseHex(RTCP_RR));
+            t.sendRtcp(sr);
+            ByteBuf gotRtcp = Unpooled.wrappedBuffer(peer.receiveSrtp());
+            clientReceiver.unprotectRtcp(gotRtcp);
+            assertEquals(RTCP_RR, ByteBufUtil.hexDump(gotRtcp));
+
+            // Client -> server RTCP reaches onRtcp decrypted; a replay of it does not.
+            SrtpContext clientSender = peer.sender();
+            ByteBuf rr = Unpooled.buffer(64).writeBytes(HexFormat.of().parseHex(RTCP_RR));
+            clientSender.protectRtcp(rr);
+            peer.send(rr);
+            peer.send(rr);
+            assertEquals(RTCP_RR, listener.rtcp.poll(5, TimeUnit.SECONDS));
+            // A second, fresh packet arrives, so the replay had its chance to show up before it.
+            ByteBuf rr2 = Unpooled.buffer(64).writeBytes(HexFormat.of().parseHex(RTCP_RR));
+            clientSender.protectRtcp(rr2);
+            peer.send(rr2);
+            assertEquals(RTCP_RR, listener.rtcp.poll(5, TimeUnit.SECONDS));
+            assertTrue(listener.rtcp.isEmpty(), "the replayed SRTCP packet was refused");
+            assertEquals(2, t.stats().packetsReceived());
+            assertEquals(3, t.stats().packetsSent());
+
+            // The session ends: the peer sees close_notify, the listener hears onClosed once.
+            t.close();
+            assertEquals("closed by the session", listener.closed.get(5, TimeUnit.SECONDS));
+            byte[] buf = new byte[2048];
+            int n;
+            try {
+                n = peer.dtls.receive(buf, 0, buf.length, 5000);
+            } catch (java.net.SocketException closedByBc) {
+                n = -1;
+            }
+            assertEquals(-1, n);
+            assertTrue(peer.socket.isClosed(), "close_notify made the client's DTLS close its socket");
+            assertEquals(1, listener.closedCalls);
+            assertEquals(0, server.sessionCount());
+        }
+    }
+
+    @Test
+    void refusesAClientWhoseCertificateIsNotTheOnesInTheOffer() throws Exception {
+        try (BrowserLikePeer peer = new BrowserLikePeer(server.localAddress());
+                BrowserLikePeer other = new BrowserLikePeer(server.localAddress())) {
+            RecordingListener listener = new RecordingListener();
+            PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
+                    new Fingerprint("sha-256", other.fingerprint()), listener);
+            peer.check(t.local().iceUfrag(), t.local().icePwd(), true);
+            IOException e = assertThrows(IOException.class, () -> peer.handshake(List.of(SrtpProfile.AEAD_AES_128_GCM)));
+            assertTrue(e instanceof TlsFatalAlertReceived, e.toString());
+            String reason = listener.closed.get(5, TimeUnit.SECONDS);
+            assertTrue(reason.contains("fingerprint does not match"), reason);
+            assertFalse(listener.connected.isDone());
+            assertEquals(0, server.sessionCount());
+        }
+    }
+
+    @Test
+    void closesASessionWhoseConsentExpires() throws Exception {
+        startServer(TransportSettings.defaults("127.0.0.1", 0).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        try (BrowserLikePeer peer = new BrowserLikePeer(server.localAddress())) {
+            RecordingListener listener = new RecordingListener();
+            PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
+                    new Fingerprint("sha-256", peer.fingerprint()), listener);
+            peer.check(t.local().iceUfrag(), t.local().icePwd(), true);
+            peer.handshake(List.of(SrtpProfile.AEAD_AES_128_GCM));
+            listener.connected.get(5, TimeUnit.SECONDS);
+            // No more checks: consent expires after 2 s (sweep once a second).
+            String reason = listener.closed.get(10, TimeUnit.SECONDS);
+            assertTrue(reason.startsWith("consent expired"), reason);
+            assertFalse(t.isConnected());
+            // Media for the closed session is dropped, never sent.
+            t.sendRtp(Unpooled.buffer(40).writeBytes(new byte[] {(byte) 0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}));
+        }
+    }
+
+    @Test
+    void closesASessionThatNeverSeesACheck() throws Exception {
+        startServer(TransportSettings.defaults("127.0.0.1", 0).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        RecordingListener listener = new RecordingListener();
+        server.open("abcd", "0123456789012345678901", new Fingerprint("sha-256", "00:11"), listener);
+        String reason = listener.closed.get(10, TimeUnit.SECONDS);
+        assertTrue(reason.startsWith("ICE timed out"), reason);
+    }
+
+    @Test
+    void answersWrongPasswordWith401AndLearnsNoAddress() throws Exception {
+        try (BrowserLikePeer peer = new BrowserLikePeer(server.localAddress())) {
+            RecordingListener listener = new RecordingListener();
+            PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
+                    new Fingerprint("sha-256", peer.fingerprint()), listener);
+            StunMessage answer = peer.check(t.local().iceUfrag(), "wrongpassword0123456789", true);
+            assertEquals(StunMessage.BINDING_ERROR, answer.type());
+            assertEquals(401, answer.errorCode());
+            assertFalse(answer.hasIntegrity());
+            // DTLS from the unvalidated address is dropped: the handshake gets no answer.
+            IOException e = assertThrows(IOException.class, () -> {
+                peer.socket.setSoTimeout(1500);
+                ByteBuf hello = Unpooled.wrappedBuffer(new byte[] {22, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+                peer.send(hello);
+                peer.receive();
+            });
+            assertNotNull(e);
+            assertFalse(listener.closed.isDone());
+        }
+    }
+
+    @Test
+    void refusesOffersWithBadCredentials() {
+        RecordingListener l = new RecordingListener();
+        Fingerprint fp = new Fingerprint("sha-256", "00");
+        assertThrows(IllegalArgumentException.class, () -> server.open("ab", "0123456789012345678901", fp, l));
+        assertThrows(IllegalArgumentException.class, () -> server.open("ab:c", "0123456789012345678901", fp, l));
+        assertThrows(IllegalArgumentException.class, () -> server.open("abcd", "short", fp, l));
+        assertThrows(IllegalArgumentException.class, () -> server.open("abcd", "0123456789012345678901",
+                new Fingerprint("md5", "00"), l));
+    }
+
+    @Test
+    void dropsGarbageOfEveryKindWithoutAnswering() throws Exception {
+        try (BrowserLikePeer peer = new BrowserLikePeer(server.localAddress())) {
+            peer.socket.setSoTimeout(1000);
+            for (byte[] junk : new byte[][] {{}, {0}, {1, 1, 0, 0}, {22, 1}, {(byte) 0x80}, {(byte) 0x80, (byte) 200},
+                    {100, 1, 2, 3}, new byte[1500]}) {
+                peer.send(Unpooled.wrappedBuffer(junk));
+            }
+            // A STUN request with a bad fingerprint is not answered either; a valid but unknown one gets 401.
+            ByteBuf req = StunWriter.bindingRequest(ByteBufAllocator.DEFAULT, new byte[12], "nobody:brws", 1, false, 1,
+                    null, new org.stateos.webrtc.internal.stun.StunIntegrity());
+            try {
+                ByteBuf bad = req.copy();
+                bad.setByte(bad.writerIndex() - 1, bad.getByte(bad.writerIndex() - 1) ^ 1);
+                peer.send(bad);
+                bad.release();
+                peer.send(req);
+            } finally {
+                req.release();
+            }
+            ByteBuf answer = Unpooled.wrappedBuffer(peer.receive());
+            StunMessage m = StunMessage.parse(answer);
+            assertEquals(400, m.errorCode(), "no MESSAGE-INTEGRITY: 400, and nothing earlier was answered");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.droppedDatagrams() < 9 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(server.droppedDatagrams() >= 9, "dropped " + server.droppedDatagrams());
+        }
+    }
+
+    static InetSocketAddress any() {
+        return new InetSocketAddress(0);
+    }
+}
