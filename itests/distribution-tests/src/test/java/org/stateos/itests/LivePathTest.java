@@ -193,6 +193,15 @@ class LivePathTest extends BootedNode {
             r = esr.get("/api/streams");
             problems.add("GET /api/streams -> " + (r == null ? "no answer" : r.statusCode() + " " + r.body().strip()));
         }
+        // The operator's view on the console: both streams with their codecs, both RTMP connections.
+        String streams = esr.console().run("media:streams", Duration.ofSeconds(10));
+        if (!(streams.contains(LIVE) && streams.contains(DVR) && streams.contains("H264") && streams.contains("AAC"))) {
+            problems.add("media:streams does not show both streams with H264 and AAC:\n" + streams);
+        }
+        String sessions = esr.console().run("rtmp:sessions", Duration.ofSeconds(10));
+        if (!(sessions.contains(LIVE) && sessions.contains(DVR))) {
+            problems.add("rtmp:sessions does not show both publishers:\n" + sessions);
+        }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
@@ -367,9 +376,29 @@ class LivePathTest extends BootedNode {
     @Order(6)
     void viewerReloadResumesPlayback() throws Exception {
         requireChromium();
+        String sessions = esr.console().run("webrtc:sessions", Duration.ofSeconds(10));
+        assertTrue(sessions.contains(LIVE), "webrtc:sessions does not show the player's session:\n" + sessions);
+        // The viewer before the reload has played for a minute: its latency is the settled one.
+        double settled = Wait.until("a latency readout before the reload", Duration.ofSeconds(10), this::latencyMs);
         Instant reloaded = Instant.now();
         chromium.reload();
         JsonObject resumed = awaitDecoding("playback after the page reload", RESUME, 2L * FPS);
+        // The reloaded page joins at an arbitrary point of the GOP: it starts from the cached keyframe and must
+        // converge within 3 s to within 100 ms of the settled viewer's latency, and stay there.
+        Instant playing = Instant.now();
+        double converged = Wait.until("the rejoined viewer's latency to come within 100 ms of " + Math.round(settled)
+                + " ms", Duration.ofSeconds(3), () -> {
+                    Double now = latencyMs();
+                    return now != null && Math.abs(now - settled) <= 100 ? now : null;
+                });
+        long convergedAfter = Duration.between(playing, Instant.now()).toMillis();
+        Wait.holds("the rejoined viewer's latency to stay within 100 ms of the settled one", Duration.ofSeconds(2),
+                () -> {
+                    Double now = latencyMs();
+                    return now != null && Math.abs(now - settled) <= 100;
+                });
+        note("(c) latency before the reload " + Math.round(settled) + " ms; after rejoining " + Math.round(converged)
+                + " ms, within 100 ms " + convergedAfter + " ms after playback resumed");
         note("(c) " + resumed.getAsJsonObject("last").get("framesDecoded") + " frames decoded "
                 + Duration.between(reloaded, Instant.now()).toMillis() + " ms after the reload: " + resumed);
         JsonObject last = resumed.getAsJsonObject("last");
@@ -512,6 +541,12 @@ class LivePathTest extends BootedNode {
             return stats.get("framesDecodedTotal").getAsLong() > atLeast
                     && stats.getAsJsonObject("last").get("framesDecoded").getAsLong() > 0 ? stats : null;
         });
+    }
+
+    /** The player's latency readout, or null while it has none. */
+    Double latencyMs() {
+        JsonObject p = playerState();
+        return p == null || !p.has("latencyMs") || p.get("latencyMs").isJsonNull() ? null : p.get("latencyMs").getAsDouble();
     }
 
     JsonObject playerState() {

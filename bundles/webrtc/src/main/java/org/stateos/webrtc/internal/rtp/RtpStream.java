@@ -92,8 +92,21 @@ public final class RtpStream {
         return (int) (ticks + offset);
     }
 
-    /** Records that the frame sent at {@code rtpTimestamp} was presented at {@code wallMicros} (ingest clock). */
+    /** How long a mapping is kept against frames that arrive later than it predicts. */
+    static final long MAPPING_MAX_AGE_MICROS = 5_000_000L;
+
+    /**
+     * Records that the frame sent at {@code rtpTimestamp} was presented at {@code wallMicros} (ingest clock).
+     * Ingest is bursty (a large keyframe, a congested uplink), so the mapping follows the frames that arrive
+     * earliest for their timestamp: a frame later than the current mapping predicts only replaces it once the
+     * mapping is {@link #MAPPING_MAX_AGE_MICROS} old (clock drift, a publisher restart). Otherwise one late frame
+     * would shift every later frame's ingest time and make latency read low, even below zero.
+     */
     public void mapping(int rtpTimestamp, long wallMicros) {
+        if (haveMapping && wallMicros - lastWallMicros < MAPPING_MAX_AGE_MICROS
+                && rtpTimestamp - timestampAt(wallMicros) < 0) {
+            return; // arrived later than predicted: keep the earlier, tighter mapping
+        }
         lastRtpTimestamp = rtpTimestamp;
         lastWallMicros = wallMicros;
         haveMapping = true;
