@@ -112,9 +112,14 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         this.alloc = alloc;
         this.cname = cname;
         this.onClosed = onClosed;
-        this.video = new RtpStream(ssrcSeed[0], negotiation.videoPayloadType(), Frame.TIMEBASE, ssrcSeed[2], ssrcSeed[3]);
+        // Initial sequence numbers in the lower half (as libwebrtc does): a receiver that misses the first packets
+        // (its SRTP keys not installed yet) must not see the sequence wrap before its first packet, or it starts
+        // with rollover counter 0 against our 1 and never authenticates a packet again (RFC 3711 3.3.1). The likely
+        // cause of 1 load-client viewer in 50 failing every packet after a good DTLS handshake.
+        this.video = new RtpStream(ssrcSeed[0], negotiation.videoPayloadType(), Frame.TIMEBASE, ssrcSeed[2] & 0x7fff,
+                ssrcSeed[3]);
         this.audio = negotiation.sendsAudio()
-                ? new RtpStream(ssrcSeed[1], negotiation.audioPayloadType(), 48_000, ssrcSeed[2] >>> 16, ssrcSeed[3] >>> 1)
+                ? new RtpStream(ssrcSeed[1], negotiation.audioPayloadType(), 48_000, (ssrcSeed[2] >>> 16) & 0x7fff, ssrcSeed[3] >>> 1)
                 : null;
         this.packetizer = new H264Packetizer(settings.maxPayload());
         boolean nack = negotiation.videoFeedback().stream().anyMatch(f -> f.type().equals("nack") && f.parameter() == null);

@@ -1,0 +1,87 @@
+package org.stateos.loadclient;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/**
+ * One load run: opens the viewers {@code rampMillis} apart on the setup threads, holds them for {@code seconds}
+ * after the last one was opened, stops the reactors, collects the figures and ends every session.
+ */
+public final class LoadRun {
+    /** What to run. */
+    public record Options(URI url, int viewers, double seconds, int reactors, int setupThreads, int rampMillis) {
+    }
+
+    private LoadRun() {
+    }
+
+    public static Report run(Options o) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
+        SecureRandom random = new SecureRandom();
+        BcTlsCrypto crypto = DtlsClient.newCrypto();
+        WhepHttp whep = new WhepHttp(o.url());
+        List<Reactor> reactors = new ArrayList<>();
+        for (int i = 0; i < o.reactors(); i++) {
+            Reactor r = new Reactor(i);
+            r.start();
+            reactors.add(r);
+        }
+        ExecutorService setup = Executors.newFixedThreadPool(o.setupThreads(), r -> {
+            Thread t = new Thread(r, "load-setup");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Viewer> viewers = new ArrayList<>();
+        try {
+            for (int i = 0; i < o.viewers(); i++) {
+                Viewer v = new Viewer(i, random, crypto);
+                viewers.add(v);
+                Reactor r = reactors.get(i % reactors.size());
+                setup.execute(() -> v.open(whep, r, setup));
+                if (o.rampMillis() > 0 && i + 1 < o.viewers()) {
+                    Thread.sleep(o.rampMillis());
+                }
+            }
+            long holdNanos = (long) (o.seconds() * 1e9);
+            long warmup = Math.min(2_000_000_000L, holdNanos / 4);
+            Thread.sleep(warmup / 1_000_000L);
+            long steadyStart = System.nanoTime();
+            long steadyCpuStart = os.getProcessCpuTime();
+            Thread.sleep((holdNanos - warmup) / 1_000_000L);
+            long stop = System.nanoTime();
+            long steadyCpu = os.getProcessCpuTime() - steadyCpuStart;
+            double reactorCpu = 0;
+            for (Reactor r : reactors) {
+                r.stop();
+                reactorCpu += r.cpuNanos() / 1e9;
+            }
+            List<ViewerResult> results = new ArrayList<>();
+            for (Viewer v : viewers) {
+                results.add(v.result(stop));
+            }
+            double processCpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+            double steadySeconds = (stop - steadyStart) / 1e9;
+            return new Report(o.url().toString(), o.viewers(), o.seconds(), results, processCpu,
+                    steadyCpu / 1e9 / steadySeconds, steadySeconds, reactorCpu, reactors.size());
+        } finally {
+            for (Reactor r : reactors) {
+                r.stop();
+            }
+            List<CompletableFuture<Integer>> closing = new ArrayList<>();
+            for (Viewer v : viewers) {
+                closing.add(CompletableFuture.supplyAsync(() -> v.close(whep), setup));
+            }
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            setup.shutdownNow();
+        }
+    }
+}
