@@ -91,8 +91,11 @@ class LiveToolsTest {
                     JsonObject s = chromium.evaluate("window.__stateosVideo()").getAsJsonObject();
                     return s.get("framesDecodedTotal").getAsLong() > 0 ? s : null;
                 });
-                Thread.sleep(3000);
-                JsonObject later = chromium.evaluate("window.__stateosVideo()").getAsJsonObject();
+                long firstTotal = first.get("framesDecodedTotal").getAsLong();
+                JsonObject later = Wait.until("the loopback call to keep decoding (" + round + ")", Duration.ofSeconds(10), () -> {
+                    JsonObject s = chromium.evaluate("window.__stateosVideo()").getAsJsonObject();
+                    return s.get("framesDecodedTotal").getAsLong() > firstTotal + 30 ? s : null;
+                });
                 System.out.println("headless Chromium loopback H264 call, " + round + ": " + later);
                 assertEquals(2, later.get("pcs").getAsInt(), later.toString());
                 assertTrue(later.get("framesDecodedTotal").getAsLong() > first.get("framesDecodedTotal").getAsLong() + 30,
