@@ -64,12 +64,12 @@ public final class MediaComponent implements MediaService, RecordingStats {
     }
 
     private StreamRecorder recorder(String name) {
-        UnitStore s = store;
-        if (!settings.recording() || s == null) {
+        if (!settings.recording()) {
             return null;
         }
+        // The store is looked up per fragment: on a first boot it may come up after the first streams.
         // Store hand-offs run on one event loop per stream: its fragments complete in order.
-        return new CmafRecorder(name, s, settings, group.next(), counters);
+        return new CmafRecorder(name, () -> store, settings, group.next(), counters);
     }
 
     @Deactivate

@@ -2,8 +2,10 @@ package org.stateos.media.internal.record;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,8 @@ public final class CmafRecorder implements StreamRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(CmafRecorder.class);
 
     private final String stream;
-    private final UnitStore store;
+    /** The store as it is now: it may come up after a stream started (first boot formats it) or go away. */
+    private final Supplier<UnitStore> stores;
     private final Executor executor;
     private final RecordingStats.Counters counters;
     private final int maxInFlight;
@@ -45,21 +48,27 @@ public final class CmafRecorder implements StreamRecorder {
     private final long maxFragmentBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final TrackFragmenter[] tracks = new TrackFragmenter[16];
-    private final UnitId[] inits = new UnitId[16];
+    private final Unit[] inits = new Unit[16];
     private final boolean[] waitingForKeyframe = new boolean[16];
     private final boolean[] cutRequested = new boolean[16];
     private long dropped;
 
     public CmafRecorder(String stream, UnitStore store, Settings settings, Executor executor,
             RecordingStats.Counters counters) {
+        this(stream, () -> store, settings, executor, counters);
+    }
+
+    public CmafRecorder(String stream, Supplier<UnitStore> stores, Settings settings, Executor executor,
+            RecordingStats.Counters counters) {
         this.stream = stream;
-        this.store = store;
+        this.stores = stores;
         this.executor = executor;
         this.counters = counters;
         this.maxInFlight = settings.maxInFlight();
         this.fragmentOptions = PutOptions.of(Retention.dvr(settings.dvrWindow()));
         // Room for the unit's type, its link and its length fields.
-        this.maxFragmentBytes = Math.max(64 * 1024, store.maxUnitBytes() - 1024L);
+        UnitStore store = stores.get();
+        this.maxFragmentBytes = Math.max(64 * 1024, (store == null ? Unit.DEFAULT_MAX_BYTES : store.maxUnitBytes()) - 1024L);
     }
 
     public static String trackId(String stream, int track) {
@@ -87,20 +96,9 @@ public final class CmafRecorder implements StreamRecorder {
             return;
         }
         if (changed) {
-            // Init segments are kept as NORMAL units: a DVR window counted from their own write would evict
-            // them under the fragments of a long stream that still need them. They are a few hundred bytes.
-            Unit init = Unit.of(INIT_TYPE, tf.init());
-            inits[t] = init.id();
-            try {
-                executor.execute(() -> store.put(init, PutOptions.DEFAULT).whenComplete((id, e) -> {
-                    if (e != null) {
-                        counters.failures.incrementAndGet();
-                        LOG.warn("stream '{}' track {}: init segment not stored: {}", stream, t, e.toString());
-                    }
-                }));
-            } catch (RejectedExecutionException e) {
-                LOG.warn("stream '{}' track {}: init segment not stored: {}", stream, t, e.toString());
-            }
+            // Stored with the track's next fragment (a second put of the same unit writes nothing), so a store
+            // that comes up after the stream started still gets it.
+            inits[t] = Unit.of(INIT_TYPE, tf.init());
         }
     }
 
@@ -188,8 +186,13 @@ public final class CmafRecorder implements StreamRecorder {
         if (fragment == null) {
             return;
         }
-        UnitId init = inits[fragment.track()];
+        Unit init = inits[fragment.track()];
         if (init == null) {
+            return;
+        }
+        UnitStore store = stores.get();
+        if (store == null) {
+            drop(fragment, "no unit store is running");
             return;
         }
         if (inFlight.get() >= maxInFlight) {
@@ -200,7 +203,7 @@ public final class CmafRecorder implements StreamRecorder {
         counters.inFlight.incrementAndGet();
         String trackId = trackId(stream, fragment.track());
         try {
-            executor.execute(() -> write(fragment, init, trackId));
+            executor.execute(() -> write(store, fragment, init, trackId));
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
             counters.inFlight.decrementAndGet();
@@ -208,11 +211,16 @@ public final class CmafRecorder implements StreamRecorder {
         }
     }
 
-    /** On the executor: encode and hash the unit, put it, then index it. */
-    private void write(Fragment fragment, UnitId init, String trackId) {
+    /**
+     * On the executor: the track's init segment (kept as a NORMAL unit: a DVR window counted from its own write
+     * would evict it under the fragments of a long stream that still need it; a few hundred bytes), then the
+     * fragment, then its index entry.
+     */
+    private void write(UnitStore store, Fragment fragment, Unit init, String trackId) {
         try {
-            Unit unit = Unit.of(FRAGMENT_TYPE, List.of(init), fragment.bytes());
-            store.put(unit, fragmentOptions)
+            Unit unit = Unit.of(FRAGMENT_TYPE, List.of(init.id()), fragment.bytes());
+            store.put(init, PutOptions.DEFAULT)
+                    .thenCompose(i -> store.put(unit, fragmentOptions))
                     .thenCompose(id -> store.timeIndex().add(trackId, fragment.startMicros(), fragment.endMicros(), id))
                     .whenComplete((v, e) -> done(fragment, e));
         } catch (RuntimeException e) {

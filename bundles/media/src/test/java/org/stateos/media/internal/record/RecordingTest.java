@@ -115,6 +115,42 @@ class RecordingTest {
     }
 
     @Test
+    void aStoreThatComesUpAfterTheStreamStartedRecordsFromThenOnWithItsInitSegment() throws Exception {
+        // On a first boot the store formats its device while RTMP publishers already stream.
+        H264Source src = H264Source.generate(dir, 100);
+        LogStructuredStore store = TestStore.open(dir);
+        java.util.concurrent.atomic.AtomicReference<UnitStore> current = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            MediaRegistry registry = new MediaRegistry(Settings.DEFAULTS, now::get, new ManualTimers(),
+                    name -> new CmafRecorder(name, current::get, Settings.DEFAULTS, loop, counters));
+            Publication p = registry.publish("cam1", "test", r -> { });
+            p.track(new TrackConfig(0, Codec.H264, 1, src.avcc, 320, 240, 0, 0, T0));
+            for (int i = 0; i < src.units.size(); i++) {
+                if (i == 50) {
+                    current.set(store);   // the store appears mid-stream (frame 50 is a keyframe)
+                }
+                long ingest = T0 + i * 40_000L;
+                now.set(ingest);
+                p.frame(new Frame(0, Codec.H264, i * 3600L, i * 3600L, ingest, src.keys.get(i) ? Frame.KEYFRAME : 0, 1,
+                        frames.buffer(src.units.get(i))));
+            }
+            p.close();
+            RecordingSubscriber.await(() -> counters.written.get() == 3 && counters.inFlight.get() == 0,
+                    Duration.ofSeconds(30), "the GOPs after the store came up recorded, got " + counters.written + " written, " + counters.dropped + " dropped, " + counters.failures + " failed");
+            assertEquals(1, counters.dropped.get(), "the GOP finished before it is dropped, not queued");
+            List<IndexEntry> video = store.timeIndex().query("cam1/0", Long.MIN_VALUE, Long.MAX_VALUE);
+            assertEquals(3, video.size());
+            Unit first = store.get(video.get(0).unit()).toCompletableFuture().join().orElseThrow();
+            assertEquals(CmafRecorder.INIT_TYPE,
+                    store.get(first.links().get(0)).toCompletableFuture().join().orElseThrow().type(),
+                    "the init segment made before the store came up is stored with the first fragment");
+            registry.close();
+        } finally {
+            TestStore.close(store);
+        }
+    }
+
+    @Test
     void aStoreThatDoesNotKeepUpCostsFragmentsNeverTheIngest() throws Exception {
         // A store whose writes never complete: the recorder must drop, not wait.
         UnitStore stuck = (UnitStore) Proxy.newProxyInstance(UnitStore.class.getClassLoader(),
