@@ -30,6 +30,26 @@ public interface MediaService {
     Publication publish(String name, String origin, PublisherListener listener) throws StreamBusyException;
 
     /**
+     * Adds tracks computed from the stream's own tracks (an Opus rendition of AAC audio, say) to a live or
+     * waiting stream. Derived tracks use indices {@link TrackConfig#FIRST_DERIVED_TRACK} to 15 and reach
+     * subscribers like any other track (configurations, GOP cache, live frames), but they are not recorded, and
+     * a derived publication is not the stream's publisher: it neither keeps the stream busy nor alive, and
+     * cannot take it over. It ends when the stream ends (its listener hears why) or when closed; its frames
+     * while the stream waits for a publisher are dropped.
+     *
+     * @param origin   who derives, for operators (e.g. {@code "transcoder aac->opus"})
+     * @throws StreamNotFoundException no live or waiting stream by that name
+     * <p>A default that refuses, so the test doubles of other bundles need no change; the media bundle's
+     * registry implements it.
+     *
+     * @since 1.1
+     */
+    default Publication publishDerived(String name, String origin, PublisherListener listener)
+            throws StreamNotFoundException {
+        throw new UnsupportedOperationException("this media service does not carry derived tracks");
+    }
+
+    /**
      * Attaches a subscriber to a live (or waiting) stream. Callbacks run on {@code executor}, one at a time;
      * give the subscriber's own event loop so it needs no locks.
      */

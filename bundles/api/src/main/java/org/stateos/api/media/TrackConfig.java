@@ -8,7 +8,8 @@ import java.util.Objects;
  * first frame and a new one (version + 1) whenever the configuration changes (new SPS/PPS, a new resolution).
  * Every frame names the version it needs; subscribers receive a configuration before any frame that needs it.
  *
- * @param track        the track's index in its stream (0 = first)
+ * @param track        the track's index in its stream (0 = first); publishers use 0 to
+ *                     {@link #FIRST_DERIVED_TRACK} - 1, derived tracks (see {@link MediaService#publishDerived}) the rest
  * @param codec        the codec
  * @param version      1 for the first configuration of this track, then increasing
  * @param config       the codec configuration record (see {@link Codec}); never modified (a copy is kept)
@@ -21,6 +22,9 @@ import java.util.Objects;
 public record TrackConfig(int track, Codec codec, int version, byte[] config, int width, int height, int sampleRate,
         int channels, long ingestMicros) {
 
+    /** The first track index of derived tracks (8..15); publishers keep 0..7. @since 1.1 */
+    public static final int FIRST_DERIVED_TRACK = 8;
+
     public TrackConfig {
         Objects.requireNonNull(codec, "codec");
         if (track < 0 || track > 15) {
@@ -30,6 +34,11 @@ public record TrackConfig(int track, Codec codec, int version, byte[] config, in
             throw new IllegalArgumentException("version must be >= 1: " + version);
         }
         config = config == null ? new byte[0] : config.clone();
+    }
+
+    /** True for a track computed from the stream's own tracks (index {@link #FIRST_DERIVED_TRACK} or above). */
+    public boolean derived() {
+        return track >= FIRST_DERIVED_TRACK;
     }
 
     public MediaKind kind() {

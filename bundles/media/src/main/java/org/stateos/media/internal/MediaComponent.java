@@ -83,6 +83,12 @@ public final class MediaComponent implements MediaService, RecordingStats {
     }
 
     @Override
+    public Publication publishDerived(String name, String origin, PublisherListener listener)
+            throws StreamNotFoundException {
+        return registry.publishDerived(name, origin, listener);
+    }
+
+    @Override
     public Subscription subscribe(String name, StreamSubscriber subscriber, Executor executor)
             throws StreamNotFoundException {
         return registry.subscribe(name, subscriber, executor);

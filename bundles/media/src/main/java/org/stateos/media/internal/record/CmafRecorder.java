@@ -77,6 +77,9 @@ public final class CmafRecorder implements StreamRecorder {
 
     @Override
     public void track(TrackConfig config) {
+        if (config.derived()) {
+            return;   // computed from recorded tracks (a transcode): recording it again would only double the bytes
+        }
         int t = config.track();
         TrackFragmenter tf = tracks[t];
         if (tf == null) {
@@ -105,6 +108,9 @@ public final class CmafRecorder implements StreamRecorder {
     @Override
     public void frame(Frame f) {
         int t = f.track();
+        if (t >= TrackConfig.FIRST_DERIVED_TRACK) {
+            return;
+        }
         TrackFragmenter tf = tracks[t];
         if (tf == null || inits[t] == null) {
             return;

@@ -96,6 +96,26 @@ public final class MediaRegistry implements MediaService, AutoCloseable {
         return p;
     }
 
+    @Override
+    public Publication publishDerived(String name, String origin, PublisherListener listener)
+            throws StreamNotFoundException {
+        Objects.requireNonNull(listener, "listener");
+        if (!MediaService.isValidName(name)) {
+            throw new StreamNotFoundException(String.valueOf(name));
+        }
+        String who = origin == null || origin.isBlank() ? "unknown origin" : origin;
+        synchronized (this) {
+            Stream s = streams.get(name);
+            if (s == null || s.ended()) {
+                throw new StreamNotFoundException(name);
+            }
+            DerivedPublication p = new DerivedPublication(s, who, listener, clockMicros);
+            s.attachDerived(p);
+            LOG.info("stream '{}': derived tracks from {}", name, who);
+            return p;
+        }
+    }
+
     private StreamRecorder recorder(String name) {
         if (recorders == null) {
             return null;

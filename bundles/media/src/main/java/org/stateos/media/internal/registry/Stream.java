@@ -47,6 +47,9 @@ final class Stream {
     private final RateMeter[] rates = new RateMeter[MAX_TRACKS];
     /** Tracks whose next frame is flagged DISCONTINUITY (a publisher came back or took over). */
     private int discontinuityTracks;
+    /** Publications of derived tracks, and which one owns each derived track index. */
+    private final List<DerivedPublication> derived = new ArrayList<>();
+    private final DerivedPublication[] derivedOwner = new DerivedPublication[MAX_TRACKS];
 
     Stream(String name, Settings settings, StreamRecorder recorder) {
         this.name = name;
@@ -107,7 +110,8 @@ final class Stream {
         sinceMicros = nowMicros;
         lastActivityMicros = nowMicros;
         state = StreamInfo.State.LIVE;
-        java.util.Arrays.fill(tracks, null);
+        // Derived tracks stay: their owner follows the new publisher's tracks itself.
+        java.util.Arrays.fill(tracks, 0, TrackConfig.FIRST_DERIVED_TRACK, null);
         if (resumed) {
             discontinuityTracks = ALL_TRACKS;
         }
@@ -131,6 +135,10 @@ final class Stream {
             return;
         }
         int t = config.track();
+        if (config.derived()) {
+            throw new IllegalArgumentException("stream '" + name + "': publishers use track indices 0.."
+                    + (TrackConfig.FIRST_DERIVED_TRACK - 1) + "; " + t + " is for derived tracks");
+        }
         int v = p.streamVersion(t, config.version());
         if (v <= lastVersion[t]) {
             p.renumber(t, config.version(), lastVersion[t] + 1);
@@ -185,6 +193,90 @@ final class Stream {
             }
             for (SubscriberQueue s : subscribers) {
                 s.offerFrame(f, resumePoint, false);
+            }
+        } finally {
+            f.release();
+        }
+    }
+
+    // ---- derived tracks ----
+
+    synchronized void attachDerived(DerivedPublication p) {
+        derived.add(p);
+    }
+
+    synchronized void detachDerived(DerivedPublication p) {
+        derived.remove(p);
+        for (int t = 0; t < MAX_TRACKS; t++) {
+            if (derivedOwner[t] == p) {
+                derivedOwner[t] = null;
+                tracks[t] = null;   // new viewers no longer see it; attached ones just get no more frames
+            }
+        }
+    }
+
+    synchronized void derivedTrack(DerivedPublication p, TrackConfig config) {
+        int t = config.track();
+        if (ended || !derived.contains(p)) {
+            return;
+        }
+        if (derivedOwner[t] != null && derivedOwner[t] != p) {
+            throw new IllegalStateException("stream '" + name + "': track " + t + " is already derived by "
+                    + derivedOwner[t].origin());
+        }
+        int v = p.streamVersion(t, config.version());
+        if (v <= lastVersion[t]) {
+            p.renumber(t, config.version(), lastVersion[t] + 1);
+            v = lastVersion[t] + 1;
+        }
+        TrackConfig c = v == config.version() ? config : config.withVersion(v);
+        TrackConfig previous = tracks[t];
+        if (previous != null && previous.codec() != c.codec()) {
+            throw new IllegalArgumentException("stream '" + name + "': track " + t + " changes codec from "
+                    + previous.codec() + " to " + c.codec() + "; a track keeps its codec");
+        }
+        derivedOwner[t] = p;
+        tracks[t] = c;
+        lastVersion[t] = v;
+        if (rates[t] == null) {
+            rates[t] = new RateMeter(settings.rateWindowMicros());
+        }
+        for (SubscriberQueue s : subscribers) {
+            s.offerTrack(c);
+        }
+    }
+
+    /**
+     * A derived frame: cached and fanned out like the publisher's, never a resume point, never recorded, and it
+     * does not count as publisher activity (a transcode must not keep a silent publisher's name busy). Dropped
+     * while the stream waits for a publisher. Takes over the caller's reference.
+     */
+    synchronized void derivedFrame(DerivedPublication p, Frame frame, long nowMicros) {
+        int t = frame.track();
+        if (ended || current == null || t < 0 || t >= MAX_TRACKS || derivedOwner[t] != p) {
+            frame.release();
+            return;
+        }
+        TrackConfig config = tracks[t];
+        if (config.codec() != frame.codec()) {
+            frame.release();
+            throw new IllegalArgumentException("stream '" + name + "': " + frame.codec() + " frame on derived track "
+                    + t + " configured as " + config.codec());
+        }
+        int v = p.streamVersion(t, frame.configVersion());
+        int bit = 1 << t;
+        boolean disc = (discontinuityTracks & bit) != 0;
+        Frame f = frame;
+        if (v != frame.configVersion() || disc) {
+            discontinuityTracks &= ~bit;
+            f = new Frame(t, frame.codec(), frame.dts(), frame.pts(), frame.ingestMicros(),
+                    frame.flags() | (disc ? Frame.DISCONTINUITY : 0), v, frame.payload());
+        }
+        try {
+            rates[t].add(nowMicros, f.size());
+            gop.add(f, false);
+            for (SubscriberQueue s : subscribers) {
+                s.offerFrame(f, false, false);
             }
         } finally {
             f.release();
@@ -279,13 +371,23 @@ final class Stream {
         }
         List<SubscriberQueue> subs = List.copyOf(subscribers);
         subscribers.clear();
-        return new Ended(p, subs);
+        List<DerivedPublication> ds = List.copyOf(derived);
+        derived.clear();
+        ds.forEach(DerivedPublication::markClosed);
+        return new Ended(p, subs, ds);
     }
 
-    record Ended(PublicationImpl publication, List<SubscriberQueue> subscribers) {
+    record Ended(PublicationImpl publication, List<SubscriberQueue> subscribers, List<DerivedPublication> derived) {
+        Ended(PublicationImpl publication, List<SubscriberQueue> subscribers) {
+            this(publication, subscribers, List.of());
+        }
+
         void notify(String reason) {
             if (publication != null) {
                 publication.ended(reason);
+            }
+            for (DerivedPublication d : derived) {
+                d.ended(reason);
             }
             for (SubscriberQueue s : subscribers) {
                 s.end(reason);
@@ -299,7 +401,9 @@ final class Stream {
         for (int i = 0; i < MAX_TRACKS; i++) {
             if (tracks[i] != null) {
                 long b = rates[i].bitsPerSecond(nowMicros);
-                bitrate += b;
+                if (i < TrackConfig.FIRST_DERIVED_TRACK) {
+                    bitrate += b;   // the ingest bitrate: derived tracks are computed here, not received
+                }
                 ts.add(new StreamInfo.TrackInfo(tracks[i], b, rates[i].framesPerSecond(nowMicros)));
             }
         }
