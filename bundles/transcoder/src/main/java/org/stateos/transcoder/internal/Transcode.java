@@ -1,0 +1,257 @@
+package org.stateos.transcoder.internal;
+
+import io.netty.buffer.Unpooled;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stateos.api.media.Codec;
+import org.stateos.api.media.Frame;
+import org.stateos.api.media.MediaKind;
+import org.stateos.api.media.MediaService;
+import org.stateos.api.media.Publication;
+import org.stateos.api.media.StreamNotFoundException;
+import org.stateos.api.media.StreamSubscriber;
+import org.stateos.api.media.Subscription;
+import org.stateos.api.media.TrackConfig;
+import org.stateos.transcoder.internal.codec.AacToOpus;
+import org.stateos.transcoder.internal.codec.AudioSpecificConfig;
+import org.stateos.transcoder.internal.codec.OpusPacket;
+import org.stateos.transcoder.internal.codec.TranscodeException;
+
+/**
+ * One stream's AAC → Opus: subscribed to the stream on the transcoder's codec threads (never the ingest's), it
+ * decodes the first audio track and publishes Opus on derived track {@link #TRACK}. Broken input (a bad
+ * AudioSpecificConfig, access units that keep failing, a codec error) stops this transcode with an error; the
+ * stream and its video are never touched. Codec calls and {@link #stop} hold {@link #codecLock}, so native
+ * objects are never freed under a running call.
+ */
+final class Transcode implements StreamSubscriber {
+    static final int TRACK = TrackConfig.FIRST_DERIVED_TRACK;
+    private static final Logger LOG = LoggerFactory.getLogger(Transcode.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final String stream;
+    private final Settings settings;
+    private final Instant started = Instant.now();
+    private final Object codecLock = new Object();
+    private final AtomicLong framesIn = new AtomicLong();
+    private final AtomicLong framesOut = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong cpuNanos = new AtomicLong();
+    private volatile String error;
+    private volatile boolean stopped;
+    private volatile String source = "-";
+    private volatile Subscription subscription;
+    private volatile Publication derived;
+
+    // Under codecLock
+    private int sourceTrack = -1;
+    private TrackConfig sourceConfig;
+    private AacToOpus pipeline;
+    private int derivedVersion;
+    private int consecutiveErrors;
+    private boolean discontinuity;
+
+    Transcode(String stream, Settings settings) {
+        this.stream = stream;
+        this.settings = settings;
+    }
+
+    /** Publishes the derived track and subscribes; callbacks run on {@code codecThreads}. */
+    void start(MediaService media, Executor codecThreads) throws StreamNotFoundException {
+        derived = media.publishDerived(stream, "transcoder aac->opus", reason -> stop("stream ended: " + reason, false));
+        try {
+            subscription = media.subscribe(stream, this, codecThreads);
+        } catch (StreamNotFoundException | RuntimeException e) {
+            derived.close();
+            throw e;
+        }
+        LOG.info("transcoder: stream '{}': AAC->Opus started", stream);
+    }
+
+    String stream() {
+        return stream;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    String error() {
+        return error;
+    }
+
+    @Override
+    public void onTrack(TrackConfig config) {
+        if (config.derived() || config.kind() != MediaKind.AUDIO) {
+            return;
+        }
+        synchronized (codecLock) {
+            if (stopped || (sourceTrack >= 0 && sourceTrack != config.track())) {
+                return;
+            }
+            sourceTrack = config.track();
+            if (sourceConfig != null && sourceConfig.sameSetup(config) && pipeline != null) {
+                return;
+            }
+            sourceConfig = config;
+            source = "track " + config.track() + " " + config.codec() + " " + config.sampleRate() + " Hz x"
+                    + config.channels();
+            closePipeline();
+            if (config.codec() != Codec.AAC) {
+                fail("audio track " + config.track() + " is " + config.codec() + ", not AAC: nothing to transcode");
+                return;
+            }
+            AudioSpecificConfig asc;
+            try {
+                asc = AudioSpecificConfig.parse(config.config());
+            } catch (IllegalArgumentException e) {
+                fail("audio track " + config.track() + " has an unusable AudioSpecificConfig: " + e.getMessage());
+                return;
+            }
+            try {
+                pipeline = new AacToOpus(asc, config.config(), settings.bitrate(Math.min(2, asc.channels())));
+            } catch (TranscodeException | RuntimeException | LinkageError e) {
+                fail("could not start the codecs for audio track " + config.track() + ": " + e);
+                return;
+            }
+            source = "track " + config.track() + " AAC " + asc.sampleRate() + " Hz x" + asc.channels();
+            derivedVersion++;
+            discontinuity = derivedVersion > 1;
+            consecutiveErrors = 0;
+            derived.track(new TrackConfig(TRACK, Codec.OPUS, derivedVersion, new byte[0], 0, 0, 48_000,
+                    pipeline.channels(), config.ingestMicros()));
+        }
+    }
+
+    @Override
+    public void onFrame(Frame frame) {
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        try {
+            synchronized (codecLock) {
+                if (stopped || pipeline == null || frame.track() != sourceTrack || frame.codec() != Codec.AAC) {
+                    return;
+                }
+                if (frame.isDiscontinuity() && framesIn.get() > 0) {
+                    restartPipeline();   // a new timeline: no Opus packet may mix the two
+                    if (pipeline == null) {
+                        return;
+                    }
+                }
+                framesIn.incrementAndGet();
+                transcode(frame);
+            }
+        } finally {
+            frame.release();
+            cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu);
+        }
+    }
+
+    private void transcode(Frame frame) {
+        byte[] unit = new byte[frame.size()];
+        frame.payload().getBytes(frame.payload().readerIndex(), unit);
+        List<OpusPacket> out;
+        try {
+            out = pipeline.transcode(unit, frame.pts(), frame.ingestMicros());
+            consecutiveErrors = 0;
+        } catch (TranscodeException e) {
+            errors.incrementAndGet();
+            if (++consecutiveErrors >= settings.maxConsecutiveErrors()) {
+                fail(consecutiveErrors + " AAC access units in a row of audio track " + sourceTrack
+                        + " failed to decode (the last: " + e.getMessage() + ")");
+            } else {
+                LOG.debug("transcoder: stream '{}': {}", stream, e.getMessage());
+            }
+            return;
+        } catch (RuntimeException | LinkageError e) {
+            fail("the codecs failed: " + e);
+            return;
+        }
+        for (OpusPacket p : out) {
+            int flags = Frame.KEYFRAME | (discontinuity ? Frame.DISCONTINUITY : 0);
+            discontinuity = false;
+            try {
+                derived.frame(new Frame(TRACK, Codec.OPUS, p.pts(), p.pts(), p.ingestMicros(), flags, derivedVersion,
+                        Unpooled.wrappedBuffer(p.data())));
+            } catch (RuntimeException e) {
+                fail("publishing Opus failed: " + e);
+                return;
+            }
+            framesOut.incrementAndGet();
+        }
+    }
+
+    private void restartPipeline() {
+        TrackConfig c = sourceConfig;
+        sourceConfig = null;
+        closePipeline();
+        onTrack(c);
+        discontinuity = true;
+    }
+
+    @Override
+    public void onPublisherGone() {
+        synchronized (codecLock) {
+            closePipeline();   // the next publisher's configuration (re)starts it
+            sourceConfig = null;
+            sourceTrack = -1;
+        }
+    }
+
+    @Override
+    public void onEnd(String reason) {
+        stop("stream ended: " + reason, false);
+    }
+
+    /** Stops with an error: logged once, clearly, as what a viewer's missing audio comes from. */
+    private void fail(String why) {
+        errors.incrementAndGet();
+        LOG.error("transcoder: stream '{}': {}; the transcode stops (WebRTC viewers lose audio, video and the stream "
+                + "are untouched)", stream, why);
+        error = why;
+        stop(why, false);
+    }
+
+    /** Ends the transcode (idempotent, any thread): unsubscribes, unpublishes, frees the codecs. */
+    void stop(String why, boolean log) {
+        Subscription s;
+        Publication d;
+        synchronized (codecLock) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            closePipeline();
+            s = subscription;
+            d = derived;
+        }
+        if (log) {
+            LOG.info("transcoder: stream '{}': AAC->Opus stopped: {}", stream, why);
+        }
+        if (s != null) {
+            s.close();
+        }
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    private void closePipeline() {
+        if (pipeline != null) {
+            pipeline.close();
+            pipeline = null;
+        }
+    }
+
+    TranscodeInfo info(int leases) {
+        String state = error != null ? "FAILED" : stopped ? "STOPPED" : leases == 0 ? "IDLE" : "RUNNING";
+        return new TranscodeInfo(stream, state, leases, source, framesIn.get(), framesOut.get(), errors.get(),
+                cpuNanos.get() / 1_000_000, error, started);
+    }
+}

@@ -1,0 +1,167 @@
+package org.stateos.transcoder.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stateos.api.media.MediaService;
+import org.stateos.api.media.StreamNotFoundException;
+import org.stateos.api.media.TranscodeLease;
+import org.stateos.api.media.TranscodeService;
+
+/**
+ * The {@link TranscodeService}: one {@link Transcode} per stream, shared by its leases, stopped a grace after the
+ * last lease closes. Codec work runs on this component's own threads ({@link TranscoderConfig#threads()}, 1 by
+ * default): not on the node's Netty event loops, whose sockets must never wait behind a codec, and not on the
+ * ingest's. The same threads run the stop timers.
+ */
+@Component(service = {TranscodeService.class, TranscoderStatus.class}, configurationPid = TranscoderComponent.PID)
+@Designate(ocd = TranscoderConfig.class)
+public final class TranscoderComponent implements TranscodeService, TranscoderStatus {
+    public static final String PID = "org.stateos.transcoder";
+    private static final Logger LOG = LoggerFactory.getLogger(TranscoderComponent.class);
+
+    private final Settings settings;
+    private final MediaService media;
+    private final ScheduledThreadPoolExecutor threads;
+    private final Map<String, Transcode> transcodes = new HashMap<>();   // guarded by this
+    private final Map<Transcode, Integer> leases = new HashMap<>();      // guarded by this
+    private boolean closed;                                              // guarded by this
+
+    @Activate
+    public TranscoderComponent(TranscoderConfig config, @Reference MediaService media) {
+        this(Settings.of(config), media);
+    }
+
+    public TranscoderComponent(Settings settings, MediaService media) {
+        this.settings = settings;
+        this.media = media;
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "stateos-transcoder-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.threads = new ScheduledThreadPoolExecutor(settings.threads(), factory);
+        this.threads.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public synchronized TranscodeLease requestOpus(String stream) throws StreamNotFoundException {
+        if (closed) {
+            throw new IllegalStateException("the transcoder is stopped");
+        }
+        Transcode t = transcodes.get(stream);
+        if (t == null || (t.stopped() && t.error() == null)) {
+            if (transcodes.size() >= settings.maxTranscodes()) {
+                throw new IllegalStateException("this node runs its maximum of " + settings.maxTranscodes()
+                        + " transcodes");
+            }
+            t = new Transcode(stream, settings);
+            t.start(media, threads);
+            transcodes.put(stream, t);
+            leases.put(t, 0);
+        }
+        leases.merge(t, 1, Integer::sum);
+        return new Lease(t);
+    }
+
+    private synchronized void release(Transcode t) {
+        Integer n = leases.get(t);
+        if (n == null) {
+            return;   // already stopped and forgotten
+        }
+        leases.put(t, n - 1);
+        if (n - 1 == 0 && !closed) {
+            threads.schedule(() -> stopIfIdle(t), settings.stopGraceMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void stopIfIdle(Transcode t) {
+        synchronized (this) {
+            Integer n = leases.get(t);
+            if (n == null || n > 0) {
+                return;
+            }
+            leases.remove(t);
+            transcodes.remove(t.stream(), t);
+        }
+        t.stop("no viewer left for " + settings.stopGraceMillis() + " ms", true);
+    }
+
+    @Override
+    public synchronized List<TranscodeInfo> transcodes() {
+        List<TranscodeInfo> out = new ArrayList<>();
+        for (Transcode t : transcodes.values()) {
+            out.add(t.info(leases.getOrDefault(t, 0)));
+        }
+        out.sort(Comparator.comparing(TranscodeInfo::stream));
+        return out;
+    }
+
+    /** Stops every transcode and the codec threads (bundle stop, swap): nothing of this bundle keeps running. */
+    @Deactivate
+    public void close() {
+        List<Transcode> all;
+        synchronized (this) {
+            closed = true;
+            all = List.copyOf(transcodes.values());
+            transcodes.clear();
+            leases.clear();
+        }
+        all.forEach(t -> t.stop("the transcoder is stopping", true));
+        threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("transcoder threads did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Lease implements TranscodeLease {
+        private final Transcode transcode;
+        private final AtomicInteger open = new AtomicInteger(1);
+
+        Lease(Transcode transcode) {
+            this.transcode = transcode;
+        }
+
+        @Override
+        public String streamName() {
+            return transcode.stream();
+        }
+
+        @Override
+        public int track() {
+            return Transcode.TRACK;
+        }
+
+        @Override
+        public Optional<String> error() {
+            return Optional.ofNullable(transcode.error());
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(1, 0)) {
+                release(transcode);
+            }
+        }
+    }
+}
