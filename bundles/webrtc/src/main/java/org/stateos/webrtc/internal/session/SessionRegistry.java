@@ -12,6 +12,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.stateos.api.media.Codec;
 import org.stateos.api.media.MediaKind;
@@ -19,6 +22,7 @@ import org.stateos.api.media.MediaService;
 import org.stateos.api.media.StreamInfo;
 import org.stateos.api.media.StreamNotFoundException;
 import org.stateos.api.media.TrackConfig;
+import org.stateos.api.media.TranscodeService;
 import org.stateos.webrtc.internal.rtp.H264Profile;
 import org.stateos.webrtc.internal.sdp.AnswerWriter;
 import org.stateos.webrtc.internal.sdp.Negotiation;
@@ -60,6 +64,8 @@ public final class SessionRegistry {
     private final SdpParser parser;
     private final ConcurrentHashMap<String, WhepSession> sessions = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Optional and dynamic: the transcoder bundle can be swapped while sessions play (they re-lease). */
+    private volatile TranscodeService transcoder;
 
     @Activate
     public SessionRegistry(SessionConfig config, @Reference MediaService media, @Reference TransportService transports) {
@@ -76,6 +82,24 @@ public final class SessionRegistry {
         SdpParser.Limits d = SdpParser.Limits.DEFAULT;
         this.parser = new SdpParser(new SdpParser.Limits(settings.maxOfferBytes(), d.maxLines(), d.maxLineChars(),
                 d.maxMediaSections(), d.maxFormats(), d.maxFmtpParameters()));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindTranscoder")
+    public void bindTranscoder(TranscodeService service) {
+        transcoder = service;
+        for (WhepSession s : sessions.values()) {
+            s.transcoderAvailable(service);
+        }
+    }
+
+    public void unbindTranscoder(TranscodeService service) {
+        if (transcoder == service) {
+            transcoder = null;
+        }
+        for (WhepSession s : sessions.values()) {
+            s.transcoderGone(service);
+        }
     }
 
     public SessionSettings settings() {
@@ -108,7 +132,8 @@ public final class SessionRegistry {
                 byte[] avcc = c.config();
                 profile = avcc.length >= 4 ? new H264Profile(avcc[1] & 0xff, avcc[2] & 0xff, avcc[3] & 0xff) : null;
             }
-            opus |= c.codec() == Codec.OPUS;
+            // AAC is offered as Opus too: a transcoder plays it (now or once one is there).
+            opus |= c.codec() == Codec.OPUS || c.codec() == Codec.AAC;
         }
         Negotiation negotiation = Negotiator.negotiate(parsed, profile, opus);
         if (closed) {
@@ -131,6 +156,10 @@ public final class SessionRegistry {
         String answer = AnswerWriter.write(negotiation, transport.local(), random.nextLong() & Long.MAX_VALUE, cname,
                 "stateos-" + streamName, session.videoSsrc(), session.audioSsrc());
         sessions.put(id, session);
+        TranscodeService t = transcoder;
+        if (t != null) {
+            session.transcoderAvailable(t);   // before the subscription, so the AAC track finds it
+        }
         try {
             session.subscribed(media.subscribe(streamName, session, transport.eventLoop()));
         } catch (StreamNotFoundException | RuntimeException e) {

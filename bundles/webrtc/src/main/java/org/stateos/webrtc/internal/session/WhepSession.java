@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 import org.stateos.api.media.Codec;
 import org.stateos.api.media.Frame;
 import org.stateos.api.media.MediaKind;
+import org.stateos.api.media.StreamNotFoundException;
 import org.stateos.api.media.StreamSubscriber;
 import org.stateos.api.media.Subscription;
 import org.stateos.api.media.TrackConfig;
+import org.stateos.api.media.TranscodeLease;
+import org.stateos.api.media.TranscodeService;
 import org.stateos.webrtc.internal.rtcp.RtcpException;
 import org.stateos.webrtc.internal.rtcp.RtcpPacket;
 import org.stateos.webrtc.internal.rtcp.RtcpParser;
@@ -43,6 +46,11 @@ import org.stateos.webrtc.internal.transport.TransportListener;
  * <p>Keyframe requests (PLI, FIR): an RTMP publisher cannot be asked for a keyframe, so the session stops sending
  * video until the next keyframe of the live stream arrives. NACKs are answered from a retransmit buffer with the
  * same packet (no RTX).
+ *
+ * <p>Audio: the stream's first audio track if it is Opus; if it is AAC, the Opus rendition a
+ * {@link TranscodeService} publishes as a derived track, for which the session holds a lease while it lives. The
+ * transcoder may come and go (a bundle swap): the lease is dropped when it goes, video plays on, and a new lease is
+ * taken when one comes back.
  */
 public final class WhepSession implements StreamSubscriber, TransportListener {
     private static final Logger LOG = LoggerFactory.getLogger(WhepSession.class);
@@ -82,6 +90,10 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     private TrackConfig videoConfig;
     private AvcDecoderConfig avc;
     private Codec audioCodec;
+    private int sourceAudioTrack = -1;
+    private Codec sourceAudioCodec;
+    private TranscodeService transcoder;
+    private TranscodeLease lease;
     private boolean waitingForKeyframe = true;
     private ScheduledFuture<?> reportTimer;
     private ScheduledFuture<?> connectTimer;
@@ -196,9 +208,68 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
                             + "its frames are dropped", id, streamName, config.codec());
                 }
             }
-        } else if (config.kind() == MediaKind.AUDIO && (audioTrack < 0 || audioTrack == config.track())) {
-            audioTrack = config.track();
-            audioCodec = config.codec();
+        } else if (config.kind() == MediaKind.AUDIO && config.derived()) {
+            if (lease != null && config.track() == lease.track() && config.codec() == Codec.OPUS) {
+                audioTrack = config.track();   // the transcoder's Opus rendition of the source track
+                audioCodec = Codec.OPUS;
+            }
+        } else if (config.kind() == MediaKind.AUDIO && (sourceAudioTrack < 0 || sourceAudioTrack == config.track())) {
+            sourceAudioTrack = config.track();
+            sourceAudioCodec = config.codec();
+            if (config.codec() == Codec.AAC) {
+                requestTranscode();
+            } else {
+                audioTrack = config.track();
+                audioCodec = config.codec();
+            }
+        }
+    }
+
+    // ---- transcoding (on the loop) ----------------------------------------------------------------------------
+
+    /** A transcoder is there (now or from the start): lease the Opus rendition if the source audio needs it. */
+    public void transcoderAvailable(TranscodeService service) {
+        run(() -> {
+            transcoder = service;
+            if (sourceAudioCodec == Codec.AAC) {
+                requestTranscode();
+            }
+        });
+    }
+
+    /** The transcoder went away (bundle stop or swap): drop its lease; video plays on; audio waits for the next one. */
+    public void transcoderGone(TranscodeService service) {
+        run(() -> {
+            if (transcoder != service) {
+                return;
+            }
+            transcoder = null;
+            dropLease();
+        });
+    }
+
+    private void requestTranscode() {
+        if (lease != null || transcoder == null || audio == null || state == State.CLOSED) {
+            return;
+        }
+        try {
+            lease = transcoder.requestOpus(streamName);
+            LOG.info("WHEP session {} ({}): AAC audio is played through the transcoder (Opus on track {})", id,
+                    streamName, lease.track());
+        } catch (StreamNotFoundException | RuntimeException e) {
+            LOG.warn("WHEP session {} ({}): no transcode for the AAC audio, video plays without sound: {}", id,
+                    streamName, e.getMessage());
+        }
+    }
+
+    private void dropLease() {
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        }
+        if (audioTrack >= TrackConfig.FIRST_DERIVED_TRACK) {
+            audioTrack = -1;
+            audioCodec = null;
         }
     }
 
@@ -521,6 +592,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
             connectTimer.cancel(false);
         }
         releaseQueue();
+        dropLease();
         if (videoRetransmits != null) {
             videoRetransmits.close();
         }

@@ -22,6 +22,8 @@ import org.stateos.api.media.Codec;
 import org.stateos.api.media.Frame;
 import org.stateos.api.media.Subscription;
 import org.stateos.api.media.TrackConfig;
+import org.stateos.api.media.TranscodeLease;
+import org.stateos.api.media.TranscodeService;
 import org.stateos.webrtc.internal.rtcp.RtcpPacket;
 import org.stateos.webrtc.internal.rtcp.RtcpParser;
 import org.stateos.webrtc.internal.sdp.Negotiation;
@@ -138,7 +140,11 @@ class WhepSessionTest {
     }
 
     private WhepSession session(AtomicReference<WhepSession> closedSeen) throws Exception {
-        Negotiation n = Negotiator.negotiate(new SdpParser().parse(SdpFixtures.chromeOffer()), null, false);
+        return session(closedSeen, false);
+    }
+
+    private WhepSession session(AtomicReference<WhepSession> closedSeen, boolean opus) throws Exception {
+        Negotiation n = Negotiator.negotiate(new SdpParser().parse(SdpFixtures.chromeOffer()), null, opus);
         SessionSettings s = new SessionSettings(1200, 64, 1000, 100, 30, 10, 600, 32, 65536);
         WhepSession session = new WhepSession("0123456789abcdef", "cam", n, s, ByteBufAllocator.DEFAULT, "cn",
                 new int[] {0x1111, 0x2222, 100, 0}, closedSeen::set);
@@ -279,5 +285,87 @@ class WhepSessionTest {
         awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
         assertEquals(0, transport.rtpCount());
         // cleanUp asserts every frame's reference was released, the cached GOP included
+    }
+
+    /** A TranscodeService that counts its leases. */
+    static final class FakeTranscoder implements TranscodeService {
+        final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger granted = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public TranscodeLease requestOpus(String stream) {
+            open.incrementAndGet();
+            granted.incrementAndGet();
+            AtomicBoolean closed = new AtomicBoolean();
+            return new TranscodeLease() {
+                public String streamName() {
+                    return stream;
+                }
+
+                public int track() {
+                    return TrackConfig.FIRST_DERIVED_TRACK;
+                }
+
+                public java.util.Optional<String> error() {
+                    return java.util.Optional.empty();
+                }
+
+                public void close() {
+                    if (closed.compareAndSet(false, true)) {
+                        open.decrementAndGet();
+                    }
+                }
+            };
+        }
+    }
+
+    private Frame opus(long pts) {
+        ByteBuf payload = ByteBufAllocator.DEFAULT.buffer().writeBytes(new byte[] {(byte) 0xfc, 1, 2, 3});
+        Frame f = new Frame(TrackConfig.FIRST_DERIVED_TRACK, Codec.OPUS, pts, pts, ingestBase + Frame.ticksToMicros(pts),
+                Frame.KEYFRAME, 1, payload);
+        framesMade.add(f);
+        return f;
+    }
+
+    @Test
+    void aacAudioIsPlayedThroughALeasedOpusRenditionThatFollowsTheTranscoderComingAndGoing() throws Exception {
+        WhepSession session = session(new AtomicReference<>(), true);
+        FakeTranscoder first = new FakeTranscoder();
+        TrackConfig derived = new TrackConfig(TrackConfig.FIRST_DERIVED_TRACK, Codec.OPUS, 1, new byte[0], 0, 0, 48_000, 2, 1L);
+        session.transcoderAvailable(first);
+        onLoop(() -> {
+            session.onTrack(new TrackConfig(1, Codec.AAC, 1, new byte[] {0x12, 0x10}, 0, 0, 44_100, 2, 1L));
+            session.onTrack(derived);
+            session.onConnected(transport);
+            session.onFrame(video(0, true, 100));
+        });
+        assertEquals(1, first.open.get(), "the AAC track leased a transcode");
+        int videoPackets = transport.rtpCount();
+        onLoop(() -> session.onFrame(opus(1800)));
+        assertEquals(videoPackets + 1, transport.rtpCount(), "the Opus rendition is sent");
+        synchronized (transport) {
+            assertEquals(0x2222, transport.rtp.get(videoPackets).getInt(8), "on the audio SSRC");
+        }
+
+        session.transcoderGone(first);   // the transcoder bundle stops
+        onLoop(() -> {
+            session.onFrame(opus(3600));
+            session.onFrame(video(3000, false, 100));
+        });
+        assertEquals(0, first.open.get(), "its lease is closed");
+        assertEquals(videoPackets + 2, transport.rtpCount(), "video plays on, no audio");
+
+        FakeTranscoder second = new FakeTranscoder();
+        session.transcoderAvailable(second);   // a new one comes
+        onLoop(() -> {
+            session.onTrack(derived.withVersion(2));
+            session.onFrame(opus(5400));
+        });
+        assertEquals(1, second.open.get(), "re-leased from the new transcoder");
+        assertEquals(videoPackets + 3, transport.rtpCount(), "audio resumes");
+
+        session.close("viewer left");
+        awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
+        assertEquals(0, second.open.get(), "the session's end closes its lease");
     }
 }
