@@ -53,6 +53,7 @@ class LivePathTest extends BootedNode {
     static final int FPS = Integer.getInteger("stateos.live.fps", 30);
     static final String LIVE = "itlive";
     static final String DVR = "itdvr";
+    static final String BROKEN = "itbroken";
     static final int WIDTH = 1280;
     static final int HEIGHT = 720;
     static final Duration FIRST_FRAME = Duration.ofSeconds(20);
@@ -104,6 +105,25 @@ class LivePathTest extends BootedNode {
             "    }",
             "    return out;",
             "  };",
+            "  window.__stateosAudio = async () => {",
+            "    const out = {pcs: window.__stateosPcs.length, packetsReceived: 0, totalSamplesReceived: 0,",
+            "      concealedSamples: 0, totalAudioEnergy: 0, audioLevel: 0, mimeType: null};",
+            "    for (const pc of window.__stateosPcs) {",
+            "      let stats;",
+            "      try { stats = await pc.getStats(); } catch (e) { continue; }",
+            "      stats.forEach(s => {",
+            "        if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;",
+            "        out.packetsReceived += s.packetsReceived || 0;",
+            "        out.totalSamplesReceived += s.totalSamplesReceived || 0;",
+            "        out.concealedSamples += s.concealedSamples || 0;",
+            "        out.totalAudioEnergy += s.totalAudioEnergy || 0;",
+            "        out.audioLevel = Math.max(out.audioLevel, s.audioLevel || 0);",
+            "        const codec = s.codecId && stats.get(s.codecId);",
+            "        if (codec) out.mimeType = codec.mimeType;",
+            "      });",
+            "    }",
+            "    return out;",
+            "  };",
             "})();"));
 
     @RegisterExtension
@@ -118,7 +138,7 @@ class LivePathTest extends BootedNode {
     @BeforeAll
     void startPublishers() throws Exception {
         Files.createDirectories(LOGS);
-        for (String name : List.of(LIVE + "-ffmpeg.log", DVR + "-ffmpeg.log", LIVE + "-chromium.log", "samples.log")) {
+        for (String name : List.of(LIVE + "-ffmpeg.log", DVR + "-ffmpeg.log", BROKEN + "-ffmpeg.log", LIVE + "-chromium.log", "samples.log")) {
             Files.deleteIfExists(LOGS.resolve(name));
         }
         // The live bundles may still be starting when HTTP answers: give RTMP a moment before ffmpeg dials.
@@ -275,11 +295,79 @@ class LivePathTest extends BootedNode {
     }
 
     /**
+     * The stream's AAC audio (a 1 kHz sine at 44.1 kHz) reaches the browser as Opus through the transcoder and is
+     * decoded there: getStats' inbound audio counts samples and energy well above silence, and transcoder:list
+     * shows the running transcode.
+     */
+    @Test
+    @Order(3)
+    void playerPageDecodesTheAacAudioThroughTheTranscoder() throws Exception {
+        requireChromium();
+        JsonObject first = Wait.until("Opus audio packets in the page", Duration.ofSeconds(20), () -> {
+            JsonObject a = audio("audio-wait");
+            return a.get("packetsReceived").getAsLong() > 50 ? a : null;
+        });
+        Thread.sleep(2000);   // a measuring interval, not a wait for a condition
+        JsonObject second = audio("audio");
+        long samples = second.get("totalSamplesReceived").getAsLong() - first.get("totalSamplesReceived").getAsLong();
+        long packets = second.get("packetsReceived").getAsLong() - first.get("packetsReceived").getAsLong();
+        double energy = second.get("totalAudioEnergy").getAsDouble() - first.get("totalAudioEnergy").getAsDouble();
+        String list = esr.console().run("transcoder:list", Duration.ofSeconds(10));
+        note("(audio) over 2 s: " + samples + " samples, " + packets + " packets, energy " + energy + ", level "
+                + second.get("audioLevel") + ", codec " + second.get("mimeType") + "; transcoder:list:\n" + list);
+        assertEquals("audio/opus", second.get("mimeType").getAsString(), second.toString());
+        assertTrue(packets >= 80, "2 s of 20 ms Opus packets expected (100), got " + packets + ": " + second);
+        assertTrue(samples >= 80_000, "the browser's audio samples do not advance at 48 kHz: " + samples + " in 2 s");
+        // A full-scale sine has level ~0.7 (energy ~0.5 per second); ffmpeg's sine is 1/8 of full scale: ~0.09 and
+        // ~0.008/s. Silence is 0.
+        assertTrue(second.get("audioLevel").getAsDouble() > 0.02, "audio level at silence: " + second);
+        assertTrue(energy > 0.002, "audio energy at silence over 2 s: " + energy);
+        assertTrue(list.contains(LIVE) && list.contains("RUNNING"), "transcoder:list does not show " + LIVE + ":\n" + list);
+    }
+
+    /**
+     * The transcoder bundle is restarted while the page plays: video keeps decoding through it (the transcode
+     * is a derived track, not part of the video path), and audio comes back once the new transcoder is up (the
+     * WebRTC session takes a new lease).
+     */
+    @Test
+    @Order(4)
+    void restartingTheTranscoderBundleKeepsVideoPlayingAndAudioResumes() throws Exception {
+        requireChromium();
+        String id = esr.bundleId("org.stateos.transcoder");
+        long videoBefore = sample("swap-before").getAsJsonObject("stats").get("framesDecodedTotal").getAsLong();
+        Instant swapped = Instant.now();
+        String out = esr.console().run("bundle:restart " + id, Duration.ofSeconds(20));
+        long swapMillis = Duration.between(swapped, Instant.now()).toMillis();
+        long audioAtSwap = audio("swap").get("packetsReceived").getAsLong();
+        // Video through the swap: every second of the next 3 decodes frames.
+        List<Long> decoded = new ArrayList<>();
+        decoded.add(videoBefore);
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(1000);   // sampling interval
+            decoded.add(sample("swap-" + i).getAsJsonObject("stats").get("framesDecodedTotal").getAsLong());
+        }
+        JsonObject resumed = Wait.until("audio packets to resume after the transcoder restart", Duration.ofSeconds(20), () -> {
+            JsonObject a = audio("swap-audio");
+            return a.get("packetsReceived").getAsLong() > audioAtSwap + 100 && a.get("audioLevel").getAsDouble() > 0.02
+                    ? a : null;
+        });
+        long resumedMillis = Duration.between(swapped, Instant.now()).toMillis();
+        note("(swap) bundle:restart " + id + " took " + swapMillis + " ms (" + out.strip() + "); video framesDecoded "
+                + decoded + "; audio resumed " + resumedMillis + " ms after the restart began: " + resumed);
+        for (int i = 1; i < decoded.size(); i++) {
+            assertTrue(decoded.get(i) - decoded.get(i - 1) >= 15, "video stalled during the transcoder swap: " + decoded);
+        }
+        assertTrue(esr.console().run("bundle:list -t 0 " + id, Duration.ofSeconds(10)).contains("Active"),
+                "the transcoder bundle is not active again");
+    }
+
+    /**
      * The player page's readouts besides the picture: the live latency (RTCP sender-report clock mapping and
      * the ingest wall clock) and the bitrate (bytesReceived growing).
      */
     @Test
-    @Order(3)
+    @Order(5)
     void playerPageShowsLiveLatencyAndReceivedBytes() throws Exception {
         requireChromium();
         JsonObject before = playerState();
@@ -318,7 +406,7 @@ class LivePathTest extends BootedNode {
      * new publisher, and the same page plays again.
      */
     @Test
-    @Order(4)
+    @Order(6)
     void publisherRestartResumesPlaybackInTheSamePage() throws Exception {
         Long decodedBefore = null;
         if (chromium != null && chromium.isAlive()) {
@@ -355,7 +443,7 @@ class LivePathTest extends BootedNode {
      * network drop: the node lets the newcomer take over the dropped stream, and the page plays again.
      */
     @Test
-    @Order(5)
+    @Order(7)
     void droppedPublisherReconnectsAndPlaybackResumes() throws Exception {
         requireChromium();
         long decodedBefore = sample("b2-before").getAsJsonObject("stats").get("framesDecodedTotal").getAsLong();
@@ -374,7 +462,7 @@ class LivePathTest extends BootedNode {
 
     /** (c) The viewer reloads the page: playback starts again. */
     @Test
-    @Order(6)
+    @Order(8)
     void viewerReloadResumesPlayback() throws Exception {
         requireChromium();
         String sessions = esr.console().run("webrtc:sessions", Duration.ofSeconds(10));
@@ -418,9 +506,44 @@ class LivePathTest extends BootedNode {
         assertTrue(resumed.get("pcs").getAsInt() >= 1, resumed.toString());
     }
 
+    /**
+     * A publisher whose AAC access units are garbage (a valid AudioSpecificConfig over noise): its transcode stops
+     * with an error that says so, its video plays in the page, and the node and the other streams go on.
+     */
+    @Test
+    @Order(12)
+    void aBrokenAudioTrackStopsItsTranscodeButVideoPlaysAndTheNodeStaysUp() throws Exception {
+        requireChromium();
+        try (Ffmpeg broken = Ffmpeg.publishWithGarbageAudio(Esr.rtmpUrl(BROKEN), FPS, LOGS, BROKEN + "-ffmpeg")) {
+            // Last of the class (after the DVR test): a third stream would crowd the test store's DVR window.
+            broken.awaitFrames(2L * FPS, Duration.ofSeconds(20));
+            chromium.navigate(Esr.url("/?stream=" + BROKEN));
+            JsonObject playing = awaitDecoding("video of the stream with broken audio", FIRST_FRAME, 2L * FPS);
+            String list = Wait.until("transcoder:list to show the broken transcode as FAILED", Duration.ofSeconds(20), () -> {
+                String l = esr.console().run("transcoder:list", Duration.ofSeconds(10));
+                return l.contains(BROKEN) && l.contains("FAILED") ? l : null;
+            });
+            long decoded = playing.get("framesDecodedTotal").getAsLong();
+            JsonObject later = awaitDecoding("video to play on after the transcode failed", Duration.ofSeconds(10),
+                    decoded + 2L * FPS);
+            note("(broken audio) transcoder:list:\n" + list + "video decoding on: " + later);
+            assertTrue(list.contains("failed to decode"), "the error does not say what broke:\n" + list);
+            assertTrue(esr.isAlive(), "the node died");
+            assertTrue(live.isAlive(), "the other publisher was dropped");
+            String streams = esr.console().run("media:streams", Duration.ofSeconds(10));
+            assertTrue(streams.contains(LIVE) && streams.contains(BROKEN), "streams after the broken audio:\n" + streams);
+            chromium.navigate(Esr.url("/"));   // the viewer leaves: the failed transcode is forgotten after the grace
+            Wait.until("the failed transcode to be forgotten once its viewer left", Duration.ofSeconds(60), () -> {
+                String l = esr.console().run("transcoder:list", Duration.ofSeconds(10));
+                return l.contains(BROKEN) ? null : l;
+            });
+            assertTrue(esr.log().contains("failed to decode"), "karaf.log has no clear error for the broken track");
+        }
+    }
+
     /** The player page without ?stream= lists the live streams (both publishers are live here). */
     @Test
-    @Order(7)
+    @Order(9)
     void playerPageListsTheLiveStreams() {
         requireChromium();
         chromium.navigate(Esr.url("/"));
@@ -438,12 +561,27 @@ class LivePathTest extends BootedNode {
         note("player page at /: " + text.replaceAll("\\s+", " "));
     }
 
+    /** No viewer of the AAC stream is left (the page shows the list): its transcode stops after the grace. */
+    @Test
+    @Order(10)
+    void theTranscodeStopsAfterTheLastViewerLeaves() throws Exception {
+        Instant from = Instant.now();
+        String list = Wait.until("transcoder:list to no longer show " + LIVE, Duration.ofSeconds(60), () -> {
+            String l = esr.console().run("transcoder:list", Duration.ofSeconds(10));
+            return l.contains(LIVE) ? null : l;
+        });
+        note("(stop) transcode of " + LIVE + " gone " + Duration.between(from, Instant.now()).toMillis()
+                + " ms after the page left the stream; transcoder:list:\n" + list);
+        String sessions = esr.console().run("webrtc:sessions", Duration.ofSeconds(10));
+        assertTrue(!sessions.contains(LIVE), "a WebRTC session of " + LIVE + " is still open:\n" + sessions);
+    }
+
     /**
      * (d) The DVR stream, published without a break for over 60 s: its time index covers 60 s with no gap,
      * and the MP4 the node assembles from the stored fragments has every published frame, to within one GOP.
      */
     @Test
-    @Order(8)
+    @Order(11)
     void sixtySecondsAreIndexedWithoutGapsAndReplayAsAnMp4WithEveryFrame() throws Exception {
         assertTrue(dvr.isAlive(), "the DVR publisher is not running (exit " + dvr.exitCode() + ")");
         Instant began = dvr.firstFrameAt();
@@ -544,6 +682,16 @@ class LivePathTest extends BootedNode {
             throw new IllegalStateException("the page has made no RTCPeerConnection with inbound video: " + s);
         }
         return s;
+    }
+
+    /** The page's inbound audio, summed over its peer connections (getStats through the injected tracker). */
+    JsonObject audio(String label) {
+        JsonElement a = chromium.evaluate("window.__stateosAudio ? window.__stateosAudio() : null");
+        record("AUDIO " + label + " " + a);
+        if (!a.isJsonObject()) {
+            throw new IllegalStateException("the page has no audio tracker: " + a);
+        }
+        return a.getAsJsonObject();
     }
 
     /** Waits until the page has decoded more than {@code atLeast} frames in all; returns the getStats summary. */
@@ -699,7 +847,7 @@ class LivePathTest extends BootedNode {
             try {
                 List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
                 List<String> picked = lines.stream().filter(l -> l.contains("org.stateos.media") || l.contains("org.stateos.rtmp")
-                        || l.contains("org.stateos.webrtc") || l.contains("WARN") || l.contains("ERROR")
+                        || l.contains("org.stateos.webrtc") || l.contains("org.stateos.transcoder") || l.contains("WARN") || l.contains("ERROR")
                         || l.startsWith("\t") || l.startsWith("Caused by")).toList();
                 picked.subList(Math.max(0, picked.size() - 40), picked.size()).forEach(l -> out.append(l).append('\n'));
             } catch (IOException | RuntimeException e) {

@@ -43,6 +43,8 @@ public final class Ffmpeg implements AutoCloseable {
         static final Progress NONE = new Progress(0, 0, 0, false);
     }
 
+    private boolean garbageAudio;
+
     private Ffmpeg(String url, int width, int height, int fps, Path log) {
         this.url = url;
         this.width = width;
@@ -63,16 +65,35 @@ public final class Ffmpeg implements AutoCloseable {
         return ffmpeg;
     }
 
+    /**
+     * As {@link #publish(String, int, Path, String)}, but every byte of every AAC access unit is replaced by noise
+     * (ffmpeg's {@code noise=1} bitstream filter): a valid AudioSpecificConfig over garbage payloads, the broken
+     * audio track a faulty encoder sends.
+     */
+    public static Ffmpeg publishWithGarbageAudio(String url, int fps, Path logDir, String name) throws IOException {
+        Files.createDirectories(logDir);
+        // Small video: the stream only has to show that video plays on.
+        Ffmpeg ffmpeg = new Ffmpeg(url, 320, 180, fps, logDir.resolve(name + ".log"));
+        ffmpeg.garbageAudio = true;
+        ffmpeg.start();
+        return ffmpeg;
+    }
+
     List<String> command() {
-        return new ArrayList<>(List.of(BINARY, "-hide_banner", "-loglevel", "warning", "-stats",
+        List<String> command = new ArrayList<>(List.of(BINARY, "-hide_banner", "-loglevel", "warning", "-stats",
                 "-progress", "pipe:1",
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + fps,
-                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                // A 1 kHz tone at 44.1 kHz: the transcoder resamples it to Opus's 48 kHz, the browser measures its energy.
+                "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100",
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
                 "-bf", "0", "-g", String.valueOf(fps), "-keyint_min", String.valueOf(fps),
                 "-pix_fmt", "yuv420p", "-b:v", "2500k",
-                "-c:a", "aac", "-ar", "48000",
-                "-f", "flv", url));
+                "-c:a", "aac"));
+        if (garbageAudio) {
+            command.addAll(List.of("-bsf:a", "noise=1"));
+        }
+        command.addAll(List.of("-f", "flv", url));
+        return command;
     }
 
     private synchronized void start() throws IOException {

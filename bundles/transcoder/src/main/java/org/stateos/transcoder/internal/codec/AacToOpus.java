@@ -262,7 +262,16 @@ public final class AacToOpus implements AutoCloseable {
     static String error(int code) {
         BytePointer buf = new BytePointer(256);
         try {
-            return av_strerror(code, buf, 256) == 0 ? buf.getString() + " (" + code + ")" : "error " + code;
+            if (av_strerror(code, buf, 256) != 0) {
+                return "error " + code;
+            }
+            byte[] b = new byte[256];
+            buf.get(b);
+            int n = 0;
+            while (n < b.length && b[n] != 0) {
+                n++;
+            }
+            return new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII) + " (" + code + ")";
         } finally {
             buf.close();
         }

@@ -7,59 +7,92 @@ import org.stateos.api.media.Frame;
 /**
  * Maps positions on the transcode's 48 kHz output sample counter back to the input's presentation time (90 kHz)
  * and ingest wall clock, so an Opus packet carries the times of the AAC audio it holds and RTCP sender reports
- * keep A/V sync. Each resampled chunk leaves an anchor: "output sample {@code position} is input time
- * {@code pts}, ingested at {@code ingestMicros}"; a position maps through the latest anchor at or before it (the
- * first anchor for earlier positions, such as the encoder's priming samples), advancing at the nominal rate.
- * Queries come in increasing order, so older anchors are dropped as they are passed.
+ * keep A/V sync.
+ *
+ * <p>Output time must advance by exactly the samples produced: a receiver's jitter buffer discards packets whose
+ * RTP timestamps overlap and conceals the gaps, and RTMP's millisecond timestamps jitter by ±0.5 ms around the
+ * true sample times. So the clock counts samples from a base and takes each new input time only as a check: within
+ * {@link #REBASE_TICKS} of the count it is jitter and ignored; beyond, the input timeline jumped (a gap, a
+ * publisher's new timeline) and a new segment starts there. Ingest times follow the earliest arrival seen (a frame
+ * that arrives earlier than the count predicts moves the segment's ingest base back), as the video's clock mapping
+ * does: bursts never make audio look later than it was.
+ *
+ * <p>Positions before a segment's start (the encoder's priming) map through that segment, extrapolated back.
+ * Queries come in increasing order, so older segments are dropped as they are passed.
  */
 public final class SampleClock {
     public static final int RATE = 48_000;
-    /** Anchors kept at most: a few seconds of 1024-sample AAC frames, far more than the codec pipeline holds. */
-    static final int MAX_ANCHORS = 512;
+    /** Input times further than this (10 ms) from the sample count start a new segment. */
+    public static final long REBASE_TICKS = Frame.TIMEBASE / 100;
+    static final int MAX_SEGMENTS = 64;
 
-    private record Anchor(long position, long pts, long ingestMicros) {
+    private static final class Segment {
+        final long position;
+        final long pts;
+        long ingestMicros;
+
+        Segment(long position, long pts, long ingestMicros) {
+            this.position = position;
+            this.pts = pts;
+            this.ingestMicros = ingestMicros;
+        }
+
+        long pts(long at) {
+            return pts + Math.floorDiv((at - position) * Frame.TIMEBASE, RATE);
+        }
+
+        long ingest(long at) {
+            return ingestMicros + Math.floorDiv((at - position) * 1_000_000L, RATE);
+        }
     }
 
-    private final ArrayDeque<Anchor> anchors = new ArrayDeque<>();
+    private final ArrayDeque<Segment> segments = new ArrayDeque<>();
 
+    /** Output sample {@code position} holds input time {@code pts}, ingested at {@code ingestMicros}. */
     public void anchor(long position, long pts, long ingestMicros) {
-        if (anchors.size() == MAX_ANCHORS) {
-            anchors.removeFirst();
+        Segment last = segments.peekLast();
+        if (last != null && Math.abs(pts - last.pts(position)) <= REBASE_TICKS) {
+            long predicted = last.ingest(position);
+            if (ingestMicros < predicted) {
+                last.ingestMicros -= predicted - ingestMicros;   // arrived earlier than counted: the earliest wins
+            }
+            return;
         }
-        anchors.addLast(new Anchor(position, pts, ingestMicros));
+        if (segments.size() == MAX_SEGMENTS) {
+            segments.removeFirst();
+        }
+        segments.addLast(new Segment(position, pts, ingestMicros));
     }
 
     public boolean isEmpty() {
-        return anchors.isEmpty();
+        return segments.isEmpty();
     }
 
     /** Input pts (90 kHz) of output sample {@code position}. */
     public long pts(long position) {
-        Anchor a = find(position);
-        return a.pts + Math.floorDiv((position - a.position) * Frame.TIMEBASE, RATE);
+        return find(position).pts(position);
     }
 
     /** Ingest wall clock (UTC microseconds) of output sample {@code position}. */
     public long ingestMicros(long position) {
-        Anchor a = find(position);
-        return a.ingestMicros + Math.floorDiv((position - a.position) * 1_000_000L, RATE);
+        return find(position).ingest(position);
     }
 
-    private Anchor find(long position) {
-        if (anchors.isEmpty()) {
+    private Segment find(long position) {
+        if (segments.isEmpty()) {
             throw new IllegalStateException("no anchor yet");
         }
-        while (anchors.size() > 1) {
-            Anchor first = anchors.removeFirst();
-            if (anchors.peekFirst().position > position) {
-                anchors.addFirst(first);
+        while (segments.size() > 1) {
+            Segment first = segments.removeFirst();
+            if (segments.peekFirst().position > position) {
+                segments.addFirst(first);
                 break;
             }
         }
-        return anchors.peekFirst();
+        return segments.peekFirst();
     }
 
     public void clear() {
-        anchors.clear();
+        segments.clear();
     }
 }
