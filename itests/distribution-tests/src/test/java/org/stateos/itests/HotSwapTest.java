@@ -85,6 +85,37 @@ class HotSwapTest extends BootedNode {
         assertNoGrowth("http bundle", before, Footprint.of(esr.pid()));
     }
 
+    /**
+     * The transcoder sits on the FFmpeg natives of codec-natives, which stay loaded: swapping the transcoder itself
+     * (a new signed revision each time, refreshed) must neither grow threads and class loaders nor break its shell
+     * command. (Swapping it under a playing WebRTC viewer is LivePathTest's.)
+     */
+    @Test
+    @Order(5)
+    void transcoderBundleIsSwappedOnTopOfTheNativesWithoutGrowth() throws Exception {
+        Path shipped = esr.home().resolve(
+                "system/org/stateos/org.stateos.transcoder/0.1.0-SNAPSHOT/org.stateos.transcoder-0.1.0-SNAPSHOT.jar");
+        String id = esr.bundleId("org.stateos.transcoder");
+        String natives = esr.bundleId("org.stateos.codec-natives");
+        swapTranscoder(shipped, id, 1);
+        Footprint before = Footprint.of(esr.pid());
+        for (int i = 2; i < 2 + CYCLES / 2; i++) {
+            swapTranscoder(shipped, id, i);
+        }
+        assertNoGrowth("transcoder bundle", before, Footprint.of(esr.pid()));
+        assertTrue(esr.console().run("bundle:list -t 0 " + natives).contains("Active"), "codec-natives is not active");
+    }
+
+    private void swapTranscoder(Path shipped, String id, int patch) throws Exception {
+        String version = "0.1." + patch;
+        Path newer = BundleJars.sign(BundleJars.withVersion(shipped, jars.resolve("transcoder-" + version + ".jar"), version),
+                vendor);
+        esr.console().run("bundle:update --raw --refresh " + id + " file:" + newer.toAbsolutePath());
+        Wait.until("transcoder " + version + " to answer transcoder:list", Duration.ofSeconds(20), () ->
+                esr.console().run("bundle:list -t 0 " + id).contains(version)
+                        && esr.console().run("transcoder:list").contains("transcodes") ? true : null);
+    }
+
     /** A leak grows by at least one per cycle; allow only the jitter of idle pool threads. */
     private static void assertNoGrowth(String what, Footprint before, Footprint after) {
         System.out.printf("%s, %d signed updates: %s -> %s%n", what, CYCLES, before, after);

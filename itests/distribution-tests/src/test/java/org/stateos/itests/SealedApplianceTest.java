@@ -74,6 +74,7 @@ class SealedApplianceTest extends BootedNode {
         assertTrue(esr.console().run("trust:list").contains("org.stateos.trust"));
         String routes = esr.console().run("http:routes");
         assertTrue(routes.contains("/api/status") && routes.contains("8080"), routes);
+        assertTrue(esr.console().run("transcoder:list").contains("0 transcodes"), "transcoder:list missing");
         String page = esr.get("/").body();
         assertTrue(page.contains("<html") && page.contains("/api/status"), page);
     }
