@@ -99,7 +99,7 @@ class HotSwapTest extends BootedNode {
         String natives = esr.bundleId("org.stateos.codec-natives");
         swapTranscoder(shipped, id, 1);
         Footprint before = Footprint.of(esr.pid());
-        for (int i = 2; i < 2 + CYCLES / 2; i++) {
+        for (int i = 2; i < 2 + CYCLES; i++) {
             swapTranscoder(shipped, id, i);
         }
         assertNoGrowth("transcoder bundle", before, Footprint.of(esr.pid()));

@@ -482,8 +482,19 @@ class LivePathTest extends BootedNode {
         // The reloaded page joins at an arbitrary point of the GOP: it starts from the cached keyframe and must
         // converge within 3 s to within 100 ms of the settled viewer's latency, and stay there.
         Instant playing = Instant.now();
+        // With the stream's audio in the page (issue 5), Chromium plays video in sync with audio: it moves the video
+        // delay toward the audio's jitter-buffer delay by at most 80 ms a second (WebRTC's StreamSynchronization),
+        // so a rejoined viewer reaches a settled viewer that a bursty publisher pushed to a deep audio buffer at
+        // that rate, not at once. The 3 s bound holds for the node's own catch-up (video alone); the slew adds
+        // |difference| / 80 ms per second.
+        Double first = latencyMs();
+        long slewMillis = audio("reload").get("packetsReceived").getAsLong() > 0 && first != null
+                ? Math.round(Math.max(0, Math.abs(first - settled) - 100) / 80.0 * 1000) : 0;
+        Duration bound = Duration.ofSeconds(3).plusMillis(slewMillis);
+        note("(c) rejoined at " + first + " ms against the settled " + Math.round(settled) + " ms: waiting up to "
+                + bound.toMillis() + " ms (3 s + the browser's lip-sync slew)");
         double converged = Wait.until("the rejoined viewer's latency to come within 100 ms of " + Math.round(settled)
-                + " ms", Duration.ofSeconds(3), () -> {
+                + " ms", bound, () -> {
                     Double now = latencyMs();
                     return now != null && Math.abs(now - settled) <= 100 ? now : null;
                 });
