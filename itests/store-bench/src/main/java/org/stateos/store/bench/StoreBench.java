@@ -34,6 +34,7 @@ import org.stateos.store.internal.log.LogConfig;
 import org.stateos.store.internal.log.LogStats;
 import org.stateos.store.internal.log.LogStructuredLog;
 import org.stateos.store.internal.log.RecordLog;
+import org.stateos.store.internal.log.RecordView;
 
 /**
  * The store benchmark: in one run, on one file, measures
@@ -62,6 +63,7 @@ public final class StoreBench {
     private final int seconds;
     private final long writeBytes;
     private final boolean keep;
+    private final boolean copyGets;
 
     private StoreBench(Map<String, String> o) {
         file = Path.of(o.getOrDefault("file", "/var/tmp/stateos-store-bench.img"));
@@ -75,6 +77,12 @@ public final class StoreBench {
         // Write at most this much per put run, so the log never fills and the cleaner never runs.
         writeBytes = parseSize(o.getOrDefault("write", Long.toString(fileBytes / 2)));
         keep = Boolean.parseBoolean(o.getOrDefault("keep", "false"));
+        // view: RecordLog.readView (the value stays in the engine's read buffer); copy: RecordLog.read (into a heap buffer)
+        copyGets = switch (o.getOrDefault("get", "view")) {
+            case "view" -> false;
+            case "copy" -> true;
+            default -> throw new IllegalArgumentException("--get=view|copy");
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,7 +90,7 @@ public final class StoreBench {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
-                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--keep=true]");
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--get=view|copy] [--keep=true]");
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -119,6 +127,9 @@ public final class StoreBench {
             System.out.printf(Locale.ROOT, "    store: put %.0f MB/s, get %.0f MB/s (%s; mean write %d KiB, %.2f writes"
                     + " per fdatasync, %.1f records per batch)%n", sr.putMBs, sr.getMBs, sr.ioMode, sr.meanWriteBytes >> 10,
                     sr.writesPerForce, sr.meanBatchRecords);
+            System.out.printf(Locale.ROOT, "    store: put phase %.0f%% in write or fdatasync, I/O thread waiting for a batch %.0f%%;"
+                    + " process CPU %.2f cores during put, %.2f during get%n", 100 * sr.putDeviceBusy, 100 * sr.putIoIdle, sr.putCpu,
+                    sr.getCpu);
             direct = sr.direct;
             bs = Math.max(4096, (sr.meanWriteBytes + 4095) / 4096 * 4096);
             fdatasync = Math.max(1, (int) Math.round(sr.writesPerForce));
@@ -152,7 +163,7 @@ public final class StoreBench {
         row("raw seq write (fio, bs " + (bs >> 10) + " KiB, 1 job, QD1, fdatasync/" + fdatasync + ")", rawWrite);
         row("raw random read (fio, 256 KiB, " + readers + " jobs, QD1)", rawRead);
         row("store put (256 KiB units, " + writers + " writers, each awaited)", putMBs);
-        row("store get (random keys, " + readers + " readers)", getMBs);
+        row("store get (random keys, " + readers + " readers, " + (copyGets ? "read(): copied" : "readView(): no copy") + ")", getMBs);
         row("file-per-unit put (write + fsync, " + writers + " writers)", fileWrite);
         row("file-per-unit get (O_DIRECT, " + readers + " readers)", fileRead);
         System.out.println();
@@ -174,7 +185,16 @@ public final class StoreBench {
 
     /** The store's figures of one run and its write pattern on the device. */
     private record StoreRun(double putMBs, double getMBs, long meanWriteBytes, double writesPerForce, double meanBatchRecords,
-                            boolean direct, String ioMode) { }
+                            boolean direct, String ioMode, double putDeviceBusy, double putIoIdle, double putCpu,
+                            double getCpu) { }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** CPU time of this process (all threads), nanoseconds: what the store spends per byte, fio's is in its output. */
+    private static long cpuNanos() {
+        return OS.getProcessCpuTime();
+    }
 
     private StoreRun storeRun() throws Exception {
         LogConfig config = LogConfig.defaults();
@@ -192,6 +212,8 @@ public final class StoreBench {
                 AtomicLong budget = new AtomicLong(writeBytes);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
                 LongAdder bytes = new LongAdder();
+                long idle0 = log instanceof LogStructuredLog l ? l.ioIdleNanos() : 0;
+                long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 runThreads(writers, "put", w -> {
                     SplittableRandom rnd = new SplittableRandom(w);
@@ -203,7 +225,11 @@ public final class StoreBench {
                         bytes.add(unitBytes);
                     }
                 });
-                putMBs = bytes.sum() / ((System.nanoTime() - t0) / 1e9) / 1e6;
+                long putNanos = System.nanoTime() - t0;
+                double putCpu = (cpuNanos() - c0) / (double) putNanos;
+                double busy = (device.writeNanos.sum() + device.forceNanos.sum()) / (double) putNanos;
+                double ioIdle = ((log instanceof LogStructuredLog l ? l.ioIdleNanos() : 0) - idle0) / (double) putNanos;
+                putMBs = bytes.sum() / (putNanos / 1e9) / 1e6;
                 long writes = device.writes.sum();
                 long writeBytesDone = device.bytesWritten.sum();
                 long forces = Math.max(1, device.forces.sum());
@@ -211,26 +237,39 @@ public final class StoreBench {
                 ioMode = raw.ioMode();
                 keys = new ArrayList<>(written);
                 StoreRun partial = new StoreRun(putMBs, 0, writes == 0 ? 0 : writeBytesDone / writes, (double) writes / forces,
-                        stats.meanBatchRecords(), stats.direct(), ioMode);
+                        stats.meanBatchRecords(), stats.direct(), ioMode, busy, ioIdle, putCpu, 0);
 
                 // Random gets of what was written.
                 byte[][] keyArray = keys.toArray(byte[][]::new);
                 LongAdder read = new LongAdder();
                 long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                long c1 = cpuNanos();
                 long t1 = System.nanoTime();
                 runThreads(readers, "get", r -> {
                     SplittableRandom rnd = new SplittableRandom(100 + r);
                     while (System.nanoTime() < readDeadline) {
-                        ByteBuffer v = log.read(KIND, keyArray[rnd.nextInt(keyArray.length)]);
-                        if (v == null || v.remaining() != unitBytes) {
-                            throw new IllegalStateException("get returned " + v);
+                        byte[] key = keyArray[rnd.nextInt(keyArray.length)];
+                        if (copyGets) {
+                            ByteBuffer v = log.read(KIND, key);
+                            if (v == null || v.remaining() != unitBytes) {
+                                throw new IllegalStateException("get returned " + v);
+                            }
+                            read.add(v.remaining());
+                        } else {
+                            try (RecordView v = log.readView(KIND, key)) { // CRC-checked like read(), no copy
+                                if (v == null || v.value().remaining() != unitBytes) {
+                                    throw new IllegalStateException("get returned " + (v == null ? null : v.value()));
+                                }
+                                read.add(v.value().remaining());
+                            }
                         }
-                        read.add(v.remaining());
                     }
                 });
-                double getMBs = read.sum() / ((System.nanoTime() - t1) / 1e9) / 1e6;
+                long getNanos = System.nanoTime() - t1;
+                double getCpu = (cpuNanos() - c1) / (double) getNanos;
+                double getMBs = read.sum() / (getNanos / 1e9) / 1e6;
                 return new StoreRun(partial.putMBs, getMBs, partial.meanWriteBytes, partial.writesPerForce,
-                        partial.meanBatchRecords, partial.direct, partial.ioMode);
+                        partial.meanBatchRecords, partial.direct, partial.ioMode, partial.putDeviceBusy, partial.putIoIdle, partial.putCpu, getCpu);
             }
         }
     }
