@@ -120,6 +120,10 @@ public final class StoreBench {
         long bs = 0;
         int fdatasync = 0;
         boolean direct = true;
+        // The JIT compiles the store's hot paths during the first seconds of the JVM; fio is native code. One
+        // short store run (2 s put, 2 s get, 256 MiB at most) before the timed runs, not counted.
+        StoreRun warm = storeRun(2, Math.min(writeBytes, 256L << 20));
+        System.out.printf(Locale.ROOT, "  warm-up (JIT, not counted): put %.0f MB/s, get %.0f MB/s%n", warm.putMBs, warm.getMBs);
         for (int r = 0; r < runs; r++) {
             StoreRun sr = storeRun();
             storeRuns.add(sr);
@@ -127,9 +131,9 @@ public final class StoreBench {
             System.out.printf(Locale.ROOT, "    store: put %.0f MB/s, get %.0f MB/s (%s; mean write %d KiB, %.2f writes"
                     + " per fdatasync, %.1f records per batch)%n", sr.putMBs, sr.getMBs, sr.ioMode, sr.meanWriteBytes >> 10,
                     sr.writesPerForce, sr.meanBatchRecords);
-            System.out.printf(Locale.ROOT, "    store: put phase %.0f%% in write or fdatasync, I/O thread waiting for a batch %.0f%%;"
-                    + " process CPU %.2f cores during put, %.2f during get%n", 100 * sr.putDeviceBusy, 100 * sr.putIoIdle, sr.putCpu,
-                    sr.getCpu);
+            System.out.printf(Locale.ROOT, "    store: put phase %.0f%% in write or fdatasync, I/O thread waiting for a batch %.0f%%,"
+                    + " acknowledging %.0f%%; process CPU %.2f cores during put, %.2f during get%n", 100 * sr.putDeviceBusy,
+                    100 * sr.putIoIdle, 100 * sr.putIoAck, sr.putCpu, sr.getCpu);
             direct = sr.direct;
             bs = Math.max(4096, (sr.meanWriteBytes + 4095) / 4096 * 4096);
             fdatasync = Math.max(1, (int) Math.round(sr.writesPerForce));
@@ -185,7 +189,7 @@ public final class StoreBench {
 
     /** The store's figures of one run and its write pattern on the device. */
     private record StoreRun(double putMBs, double getMBs, long meanWriteBytes, double writesPerForce, double meanBatchRecords,
-                            boolean direct, String ioMode, double putDeviceBusy, double putIoIdle, double putCpu,
+                            boolean direct, String ioMode, double putDeviceBusy, double putIoIdle, double putIoAck, double putCpu,
                             double getCpu) { }
 
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -197,6 +201,11 @@ public final class StoreBench {
     }
 
     private StoreRun storeRun() throws Exception {
+        return storeRun(seconds, writeBytes);
+    }
+
+    /** One store run: a put phase of at most {@code secs} seconds and {@code budget} bytes, then a get phase of {@code secs}. */
+    private StoreRun storeRun(int secs, long budget) throws Exception {
         LogConfig config = LogConfig.defaults();
         FileBlockDevice raw = FileBlockDevice.open(file, fileBytes);
         try (CountingDevice device = new CountingDevice(raw)) {
@@ -209,16 +218,17 @@ public final class StoreBench {
                 device.reset();
                 ByteBuffer[] pool = valuePool();
                 ConcurrentLinkedQueue<byte[]> written = new ConcurrentLinkedQueue<>();
-                AtomicLong budget = new AtomicLong(writeBytes);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                AtomicLong left = new AtomicLong(budget);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
                 LongAdder bytes = new LongAdder();
                 long idle0 = log instanceof LogStructuredLog l ? l.ioIdleNanos() : 0;
+                long ack0 = log instanceof LogStructuredLog l ? l.ioAckNanos() : 0;
                 long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 runThreads(writers, "put", w -> {
                     SplittableRandom rnd = new SplittableRandom(w);
                     long n = 0;
-                    while (System.nanoTime() < deadline && budget.addAndGet(-unitBytes) >= 0) {
+                    while (System.nanoTime() < deadline && left.addAndGet(-unitBytes) >= 0) {
                         byte[] key = key(w, n++);
                         log.append(KIND, key, pool[rnd.nextInt(pool.length)].duplicate()).join();
                         written.add(key);
@@ -229,6 +239,7 @@ public final class StoreBench {
                 double putCpu = (cpuNanos() - c0) / (double) putNanos;
                 double busy = (device.writeNanos.sum() + device.forceNanos.sum()) / (double) putNanos;
                 double ioIdle = ((log instanceof LogStructuredLog l ? l.ioIdleNanos() : 0) - idle0) / (double) putNanos;
+                double ioAck = ((log instanceof LogStructuredLog l ? l.ioAckNanos() : 0) - ack0) / (double) putNanos;
                 putMBs = bytes.sum() / (putNanos / 1e9) / 1e6;
                 long writes = device.writes.sum();
                 long writeBytesDone = device.bytesWritten.sum();
@@ -237,12 +248,12 @@ public final class StoreBench {
                 ioMode = raw.ioMode();
                 keys = new ArrayList<>(written);
                 StoreRun partial = new StoreRun(putMBs, 0, writes == 0 ? 0 : writeBytesDone / writes, (double) writes / forces,
-                        stats.meanBatchRecords(), stats.direct(), ioMode, busy, ioIdle, putCpu, 0);
+                        stats.meanBatchRecords(), stats.direct(), ioMode, busy, ioIdle, ioAck, putCpu, 0);
 
                 // Random gets of what was written.
                 byte[][] keyArray = keys.toArray(byte[][]::new);
                 LongAdder read = new LongAdder();
-                long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
                 long c1 = cpuNanos();
                 long t1 = System.nanoTime();
                 runThreads(readers, "get", r -> {
@@ -269,7 +280,7 @@ public final class StoreBench {
                 double getCpu = (cpuNanos() - c1) / (double) getNanos;
                 double getMBs = read.sum() / (getNanos / 1e9) / 1e6;
                 return new StoreRun(partial.putMBs, getMBs, partial.meanWriteBytes, partial.writesPerForce,
-                        partial.meanBatchRecords, partial.direct, partial.ioMode, partial.putDeviceBusy, partial.putIoIdle, partial.putCpu, getCpu);
+                        partial.meanBatchRecords, partial.direct, partial.ioMode, partial.putDeviceBusy, partial.putIoIdle, partial.putIoAck, partial.putCpu, getCpu);
             }
         }
     }
