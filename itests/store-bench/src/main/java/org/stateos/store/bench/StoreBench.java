@@ -120,6 +120,7 @@ public final class StoreBench {
         long bs = 0;
         int fdatasync = 0;
         boolean direct = true;
+        cpuRates();
         // The JIT compiles the store's hot paths during the first seconds of the JVM; fio is native code. One
         // short store run (2 s put, 2 s get, 256 MiB at most) before the timed runs, not counted.
         StoreRun warm = storeRun(2, Math.min(writeBytes, 256L << 20));
@@ -181,6 +182,61 @@ public final class StoreBench {
         if (!keep) {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * What one core does per second here, on 256 KiB values spread over 128 MiB (so memory, not cache, feeds
+     * it, as after a device read): CRC32C of a direct buffer (the engine's check of every record), a copy into a
+     * fresh heap buffer (what read() adds to readView()), SHA-256 (what the unit store adds per put and get).
+     */
+    private void cpuRates() {
+        int n = unitBytes;
+        int count = Math.max(8, (128 << 20) / n);
+        ByteBuffer[] direct = new ByteBuffer[count];
+        byte[][] heap = new byte[count][];
+        ByteBuffer[] pool = valuePool();
+        for (int i = 0; i < count; i++) {
+            direct[i] = ByteBuffer.allocateDirect(n);
+            direct[i].put(pool[i % pool.length].duplicate()).flip();
+            heap[i] = new byte[n];
+            pool[i % pool.length].duplicate().get(heap[i]);
+        }
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        double[] best = new double[3];
+        long sink = 0;
+        for (int round = 0; round < 3; round++) { // the best of 3 half-second rounds: the first ones warm the JIT
+            for (int what = 0; what < 3; what++) {
+                long t0 = System.nanoTime();
+                long bytes = 0;
+                int j = 0;
+                while (System.nanoTime() - t0 < 500_000_000L) {
+                    int k = j++ % count;
+                    switch (what) {
+                        case 0 -> {
+                            java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+                            c.update(direct[k].duplicate());
+                            sink += c.getValue();
+                        }
+                        case 1 -> {
+                            ByteBuffer out = ByteBuffer.allocate(n);
+                            out.put(direct[k].duplicate());
+                            sink += out.get(n - 1);
+                        }
+                        default -> sink += sha.digest(heap[k])[0];
+                    }
+                    bytes += n;
+                }
+                best[what] = Math.max(best[what], bytes / ((System.nanoTime() - t0) / 1e9) / 1e9);
+            }
+        }
+        System.out.printf(Locale.ROOT, "one core, 256 KiB values from memory: CRC32C (direct buffer) %.2f GB/s, copy into a"
+                + " new heap buffer %.2f GB/s, SHA-256 %.2f GB/s (load %s)%s%n", best[0], best[1], best[2], loadAverage(),
+                sink == 42 ? " " : "");
     }
 
     private static void row(String what, double mbs) {
