@@ -907,8 +907,19 @@ final class StoreCore implements UnitStore, AutoCloseable {
                     }
                 }
             }
-            if (tombstones.isEmpty()) {
-                return 0;
+            List<UnitId> roots = new ArrayList<>();
+            for (UnitId t : tombstones) {
+                Unit u = loadQuietly(t);
+                if (u != null) {
+                    for (UnitId l : u.links()) {
+                        if (held(l)) {
+                            roots.add(l);
+                        }
+                    }
+                }
+            }
+            if (roots.isEmpty()) {
+                return 0; // every deleted history is gone already: no need to walk the live ones (the usual case)
             }
             for (IndexEntry e : timeIndex.all()) {
                 liveRoots.add(e.unit());
@@ -919,15 +930,12 @@ final class StoreCore implements UnitStore, AutoCloseable {
                         settings.walkMaxUnits());
                 return 0;
             }
-            List<UnitId> roots = new ArrayList<>();
-            for (UnitId t : tombstones) {
-                Unit u = loadQuietly(t);
-                if (u != null) {
-                    roots.addAll(u.links());
-                }
-            }
             List<UnitId> order = new ArrayList<>();
-            walk(roots, new HashSet<>(live), order);
+            if (!walk(roots, new HashSet<>(live), order)) {
+                // Deleting part of it would orphan what lies below the cut (nothing would reach it any more).
+                LOG.warn("tombstone collection skipped: the deleted history exceeds walk.max.units {}", settings.walkMaxUnits());
+                return 0;
+            }
             List<CompletableFuture<Void>> deletes = new ArrayList<>();
             long bytes = 0;
             int units = 0;
