@@ -156,6 +156,7 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
         synchronized (lifecycle) {
             closeQuietly();
         }
+        listeners.close(); // the listener thread; it outlives a store:format, not the component
     }
 
     /** Closes core and engine; the engine closes the device it was opened on ("closing the log closes the device"). */

@@ -21,7 +21,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -63,15 +69,19 @@ import org.stateos.store.UnitTooLargeException;
 import org.stateos.store.internal.log.CorruptRecordException;
 import org.stateos.store.internal.log.LogFullException;
 import org.stateos.store.internal.log.RecordLog;
+import org.stateos.store.internal.log.RecordView;
 
 /**
  * The unit store's logic over a {@link RecordLog}: units and their retention metadata, heads, eviction, the
  * time index. Knows nothing of OSGi; the DS component {@link LogStructuredStore} opens the engine and hands
  * it here, and tests hand it an in-memory log.
  *
- * <p>Threads: no thread of its own. Reads run on the caller; writes complete on whatever thread completes the
- * engine's append futures. Head operations on one object are serialized by a future chain (not a lock held
- * across I/O), so listeners see each object's changes in order and are called with no lock held.
+ * <p>Threads: device reads of {@link #get} run on the store's own read threads ({@value #READ_THREADS}, the
+ * device queue depth the benchmark measures), so a caller on an event loop never blocks on the disk; a cache
+ * hit completes on the caller's thread. Writes complete on whatever thread completes the engine's append
+ * futures. Head operations on one object are serialized by a future chain (not a lock held across I/O);
+ * listeners get each object's changes in order on the listeners' own thread ({@link HeadListeners}). The
+ * tombstone collector runs on a read thread.
  */
 final class StoreCore implements UnitStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreCore.class);
@@ -98,7 +108,18 @@ final class StoreCore implements UnitStore, AutoCloseable {
     private final AtomicLong evictedBytes = new AtomicLong();
     private final AtomicLong corruptReads = new AtomicLong();
     private final AtomicBoolean evicting = new AtomicBoolean();
+    private final ThreadPoolExecutor reads;
+    private final Executor background;
+    private final AtomicBoolean gcPending = new AtomicBoolean();
+    private final Object gcLock = new Object();
+    private final AtomicLong touchEpoch = new AtomicLong();
+    private final AtomicLong tombstonedUnits = new AtomicLong();
     private volatile boolean closed;
+
+    /** Read threads: as many reads in flight as the device queue depth the benchmark compares with (fio, 4 jobs). */
+    static final int READ_THREADS = 4;
+    /** Reads waiting for a read thread; beyond it the caller reads itself (back-pressure, nothing dropped). */
+    private static final int READ_QUEUE = 1024;
 
     /**
      * Retention metadata of a held unit. lastAccess is not written as a record: it rides in the engine's
@@ -111,6 +132,8 @@ final class StoreCore implements UnitStore, AutoCloseable {
         volatile RetentionClass cls;
         volatile long windowMillis;
         volatile long lastAccess;
+        /** {@code touchEpoch} when last put (or put again): the tombstone collector spares units touched during a pass. */
+        volatile long touched;
 
         Meta(UnitId id, int size, long created, RetentionClass cls, long windowMillis) {
             this.id = id;
@@ -154,7 +177,7 @@ final class StoreCore implements UnitStore, AutoCloseable {
     }
 
     StoreCore(RecordLog log, StoreSettings settings, NodeIdentity identity, Supplier<ReplicaOracle> oracle,
-              LongSupplier millis, DeviceInfo device, HeadListeners listeners) {
+              LongSupplier millis, DeviceInfo device, HeadListeners listeners, Executor background) {
         this.log = log;
         this.settings = settings;
         this.identity = identity;
@@ -165,13 +188,36 @@ final class StoreCore implements UnitStore, AutoCloseable {
         this.clock = new HybridClock(millis, settings.maxClockSkewMillis());
         this.cache = new UnitCache(settings.cacheBytes());
         this.timeIndex = new TimeIndexImpl(log);
+        AtomicInteger n = new AtomicInteger();
+        this.reads = new ThreadPoolExecutor(READ_THREADS, READ_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(READ_QUEUE), r -> {
+                    Thread t = new Thread(r, "stateos-store-read-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, (r, pool) -> {
+                    if (pool.isShutdown()) {
+                        throw new RejectedExecutionException("the unit store is closed");
+                    }
+                    r.run(); // queue full: the caller reads itself rather than queue without bound
+                });
+        this.reads.allowCoreThreadTimeOut(true); // no idle threads kept: a quiet store costs nothing
+        this.background = background == null ? reads : background;
     }
 
     /** Rebuilds the in-memory state from the log. */
     static StoreCore open(RecordLog log, StoreSettings settings, NodeIdentity identity, Supplier<ReplicaOracle> oracle,
                           LongSupplier millis, DeviceInfo device, HeadListeners listeners) {
-        StoreCore core = new StoreCore(log, settings, identity, oracle, millis, device, listeners);
+        return open(log, settings, identity, oracle, millis, device, listeners, null);
+    }
+
+    /** As above; {@code background} runs the tombstone collector (null: the read threads). Tests pass their own. */
+    static StoreCore open(RecordLog log, StoreSettings settings, NodeIdentity identity, Supplier<ReplicaOracle> oracle,
+                          LongSupplier millis, DeviceInfo device, HeadListeners listeners, Executor background) {
+        StoreCore core = new StoreCore(log, settings, identity, oracle, millis, device, listeners, background);
         core.load();
+        if (!core.objects.isEmpty()) {
+            core.requestTombstoneGc(); // a restart finishes what a collection before it left undone
+        }
         return core;
     }
 
@@ -320,6 +366,7 @@ final class StoreCore implements UnitStore, AutoCloseable {
         UnitId id = unit.id();
         Meta existing = metas.get(id);
         if (existing != null) {
+            existing.touched = touchEpoch.get(); // in use again: a collection pass running now spares it
             return strengthen(existing, options.retention()).thenApply(v -> id);
         }
         CompletableFuture<UnitId> mine = new CompletableFuture<>();
@@ -353,6 +400,7 @@ final class StoreCore implements UnitStore, AutoCloseable {
         }
         long now = millis.getAsLong();
         Meta m = new Meta(id, unit.encodedSize(), now, r.retentionClass(), r.window().toMillis());
+        m.touched = touchEpoch.get();
         byte[] key = id.bytes();
         CompletableFuture<Void> a = log.append(RecordKinds.UNIT, key, unit.encoding());
         CompletableFuture<Void> b = log.append(RecordKinds.UNIT_META, key, m.encode());
@@ -442,11 +490,27 @@ final class StoreCore implements UnitStore, AutoCloseable {
 
     @Override
     public CompletableFuture<Optional<Unit>> get(UnitId id) {
-        try {
-            return CompletableFuture.completedFuture(Optional.ofNullable(load(id)));
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreClosedException("the unit store is closed"));
         }
+        Unit cached = cache.get(id);
+        if (cached != null) {
+            touchLastAccess(id);
+            return CompletableFuture.completedFuture(Optional.of(cached)); // no I/O: no reason to change threads
+        }
+        CompletableFuture<Optional<Unit>> f = new CompletableFuture<>();
+        try {
+            reads.execute(() -> {
+                try {
+                    f.complete(Optional.ofNullable(loadMissed(id)));
+                } catch (IOException | RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(new StoreClosedException("the unit store is closed"));
+        }
+        return f;
     }
 
     /** The verified unit, or null when not held. */
@@ -460,6 +524,26 @@ final class StoreCore implements UnitStore, AutoCloseable {
             }
             cache.put(u);
         }
+        touchLastAccess(id);
+        return u;
+    }
+
+    /** As {@link #load} after a cache miss was counted: reads the device (the cache is checked once more, uncounted). */
+    private Unit loadMissed(UnitId id) throws IOException {
+        ensureOpen();
+        Unit u = cache.peek(id);
+        if (u == null) {
+            u = readVerified(id);
+            if (u == null) {
+                return null;
+            }
+            cache.put(u);
+        }
+        touchLastAccess(id);
+        return u;
+    }
+
+    private void touchLastAccess(UnitId id) {
         Meta m = metas.get(id);
         if (m != null) {
             long now = millis.getAsLong();
@@ -468,22 +552,21 @@ final class StoreCore implements UnitStore, AutoCloseable {
             }
             m.lastAccess = now;
         }
-        return u;
     }
 
     /** Reads from the log (not the cache), checks the bytes against the id, decodes. */
     private Unit readVerified(UnitId id) throws IOException {
-        ByteBuffer v;
-        try {
-            v = log.read(RecordKinds.UNIT, id.bytes());
+        byte[] b;
+        // readView: the record's bytes go from the engine's read buffer straight into the unit's own array (one copy)
+        try (RecordView v = log.readView(RecordKinds.UNIT, id.bytes())) {
+            if (v == null) {
+                return null;
+            }
+            b = Bytes.toArray(v.value());
         } catch (CorruptRecordException e) {
             corruptReads.incrementAndGet();
             throw new CorruptUnitException(id, "unit " + id + ": stored record fails its checksum (" + e.getMessage() + ")", e);
         }
-        if (v == null) {
-            return null;
-        }
-        byte[] b = Bytes.toArray(v);
         if (!id.matches(b)) {
             corruptReads.incrementAndGet();
             throw new CorruptUnitException(id, "unit " + id + ": stored bytes hash to " + UnitId.of(b) + ", not to the id");
@@ -761,6 +844,173 @@ final class StoreCore implements UnitStore, AutoCloseable {
                         HeadChange.Cause cause) {
         st.heads = after;   // head operations on one object are serialized: no lock needed
         listeners.fire(new HeadChange(object, before, after, cause));
+        for (SignedHead h : after) {
+            Unit u = cache.peek(h.unit()); // memory only: this may be the engine's I/O thread
+            if (u == null || u.isTombstone()) { // not cached (a remote head): the collector reads it and decides
+                requestTombstoneGc();
+                break;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- tombstone collection
+
+    /**
+     * Asks for a collection pass (on a read thread, never the caller's). One pass at a time; a request during a
+     * pass makes one more pass after it.
+     */
+    void requestTombstoneGc() {
+        if (closed || gcPending.getAndSet(true)) {
+            return;
+        }
+        try {
+            background.execute(() -> {
+                while (gcPending.getAndSet(false) && !closed) {
+                    try {
+                        collectTombstoned();
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("tombstone collection failed (retried on the next head change or restart): {}", e.toString());
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            gcPending.set(false); // closed
+        }
+    }
+
+    /**
+     * One pass of the tombstone collector: deletes the units that only deleted objects still reach, so that the
+     * engine's segment cleaner can reuse their space. A unit is deleted when it is reachable (through links) from
+     * a tombstone head's predecessors and not from any other head of any object, nor named by a time index
+     * entry, nor PINNED, nor put (again) while the pass runs. Tombstones themselves stay: they are heads, kept
+     * through restarts like any head, and tell peers that the object was deleted.
+     *
+     * <p>Crash safety: units are deleted in reverse breadth-first order from the tombstone, so every unit not yet
+     * deleted is still reachable from the tombstone through units not yet deleted; a pass cut short by a crash is
+     * finished by the pass that {@link #open} requests. Reads at most {@code walk.max.units} units for the live
+     * set; beyond it the pass deletes nothing (it cannot prove a unit unreachable).
+     *
+     * @return units deleted
+     */
+    int collectTombstoned() throws IOException {
+        synchronized (gcLock) {
+            long epoch = touchEpoch.incrementAndGet();
+            List<UnitId> tombstones = new ArrayList<>();
+            List<UnitId> liveRoots = new ArrayList<>();
+            for (ObjectState st : objects.values()) {
+                for (SignedHead h : st.heads) {
+                    Unit u = loadQuietly(h.unit());
+                    if (u != null && u.isTombstone()) {
+                        tombstones.add(h.unit());
+                    } else {
+                        liveRoots.add(h.unit());
+                    }
+                }
+            }
+            List<UnitId> roots = new ArrayList<>();
+            for (UnitId t : tombstones) {
+                Unit u = loadQuietly(t);
+                if (u != null) {
+                    for (UnitId l : u.links()) {
+                        if (held(l)) {
+                            roots.add(l);
+                        }
+                    }
+                }
+            }
+            if (roots.isEmpty()) {
+                return 0; // every deleted history is gone already: no need to walk the live ones (the usual case)
+            }
+            for (IndexEntry e : timeIndex.all()) {
+                liveRoots.add(e.unit());
+            }
+            Set<UnitId> live = new HashSet<>(tombstones);
+            if (!walk(liveRoots, live, null)) {
+                LOG.warn("tombstone collection skipped: the units reachable from live heads exceed walk.max.units {}",
+                        settings.walkMaxUnits());
+                return 0;
+            }
+            List<UnitId> order = new ArrayList<>();
+            if (!walk(roots, new HashSet<>(live), order)) {
+                // Deleting part of it would orphan what lies below the cut (nothing would reach it any more).
+                LOG.warn("tombstone collection skipped: the deleted history exceeds walk.max.units {}", settings.walkMaxUnits());
+                return 0;
+            }
+            List<CompletableFuture<Void>> deletes = new ArrayList<>();
+            long bytes = 0;
+            int units = 0;
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Meta m = metas.get(order.get(i));
+                if (m == null || m.cls == RetentionClass.PINNED || m.touched >= epoch || closed) {
+                    continue;
+                }
+                account(m, -1);
+                tombstonedUnits.incrementAndGet();
+                cache.remove(m.id);
+                byte[] key = m.id.bytes();
+                deletes.add(log.delete(RecordKinds.UNIT, key));
+                deletes.add(log.delete(RecordKinds.UNIT_META, key));
+                bytes += m.size;
+                units++;
+            }
+            if (units > 0) {
+                CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).join();
+                LOG.info("tombstone collection: {} units ({} bytes) of {} deleted objects released", units, bytes,
+                        tombstones.size());
+            }
+            return units;
+        }
+    }
+
+    /**
+     * Breadth-first walk through links of held units from {@code roots}, not entering units already in
+     * {@code seen} (which it extends). Appends what it visits, in order, to {@code order} when not null.
+     * False when it stopped at the walk limit.
+     */
+    private boolean walk(List<UnitId> roots, Set<UnitId> seen, List<UnitId> order) throws IOException {
+        Deque<UnitId> queue = new ArrayDeque<>();
+        for (UnitId r : roots) {
+            if (seen.add(r)) {
+                queue.add(r);
+            }
+        }
+        int budget = settings.walkMaxUnits();
+        while (!queue.isEmpty()) {
+            if (budget-- <= 0) {
+                return false;
+            }
+            UnitId id = queue.removeFirst();
+            Unit u;
+            try {
+                u = loadQuietly(id);
+            } catch (CorruptUnitException e) {
+                continue; // unreadable: its links are unknown (fsck reports it)
+            }
+            if (u == null) {
+                continue;
+            }
+            if (order != null) {
+                order.add(id);
+            }
+            for (UnitId l : u.links()) {
+                if (seen.add(l)) {
+                    queue.addLast(l);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A verified unit without counting it as used (LRU) or caching it: the collector walks, nobody reads. */
+    private Unit loadQuietly(UnitId id) throws IOException {
+        ensureOpen();
+        Unit u = cache.peek(id);
+        return u != null ? u : readVerified(id);
+    }
+
+    /** Units the tombstone collector deleted since open. */
+    long tombstonedUnits() {
+        return tombstonedUnits.get();
     }
 
     @Override
@@ -975,6 +1225,7 @@ final class StoreCore implements UnitStore, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        reads.shutdown(); // reads under way finish; the engine stays open until the component closes it after this
         cache.clear();
     }
 }

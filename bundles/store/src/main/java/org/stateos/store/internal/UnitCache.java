@@ -29,6 +29,11 @@ final class UnitCache {
         return u;
     }
 
+    /** As {@link #get} without counting a hit or miss (the store's own lookups are not the callers' hit rate). */
+    synchronized Unit peek(UnitId id) {
+        return map.get(id);
+    }
+
     synchronized void put(Unit u) {
         if (u.encodedSize() > capacity / 4) {
             return;   // a unit larger than a quarter of the cache would flush it for one read

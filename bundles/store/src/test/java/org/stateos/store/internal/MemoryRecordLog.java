@@ -25,6 +25,8 @@ final class MemoryRecordLog implements RecordLog {
     private final Map<String, Boolean> corrupt = new ConcurrentHashMap<>();
     private volatile long capacity = Long.MAX_VALUE;
     private volatile boolean hold;
+    /** The thread that made the last read: which thread does the store's device I/O. */
+    volatile String lastReadThread;
     private final List<Runnable> held = new ArrayList<>();
     int appends;
 
@@ -88,6 +90,7 @@ final class MemoryRecordLog implements RecordLog {
 
     @Override
     public ByteBuffer read(byte kind, byte[] key) throws IOException {
+        lastReadThread = Thread.currentThread().getName();
         String kk = k(kind, key);
         if (corrupt.containsKey(kk)) {
             throw new CorruptRecordException("CRC32C mismatch");

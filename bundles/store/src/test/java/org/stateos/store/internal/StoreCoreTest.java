@@ -20,7 +20,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.stateos.store.AcceptResult;
@@ -39,6 +45,7 @@ import org.stateos.store.PutOptions;
 import org.stateos.store.Retention;
 import org.stateos.store.RetentionClass;
 import org.stateos.store.SignedHead;
+import org.stateos.store.StoreClosedException;
 import org.stateos.store.StoreFullException;
 import org.stateos.store.TestIdentity;
 import org.stateos.store.Unit;
@@ -306,38 +313,46 @@ class StoreCoreTest {
         assertTrue(d.wallMillis() <= now.get() + settings.maxClockSkewMillis(), d.toString());
     }
 
+    /** Waits (up to 10 s) until {@code done} holds: listeners and the tombstone collector run on other threads. */
+    private static void await(BooleanSupplier done, Supplier<String> what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what.get());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
     @Test
     void listenersSeeChangesInOrderAndAThrowingOneDoesNotBreakOthers() {
         ObjectId doc = ObjectId.of("doc/l");
-        List<HeadChange> all = new ArrayList<>();
-        List<HeadChange> mineOnly = new ArrayList<>();
+        List<HeadChange> all = new CopyOnWriteArrayList<>();
+        List<HeadChange> mineOnly = new CopyOnWriteArrayList<>();
         listeners.add(null, c -> { throw new IllegalStateException("boom"); });
         listeners.add(null, all::add);
         var reg = listeners.add(doc, mineOnly::add);
         UnitId a = put(text("a"));
         join(store.compareAndSetHead(doc, null, a));
         join(store.compareAndSetHead(ObjectId.of("other"), null, a));
-        assertEquals(2, all.size());
+        await(() -> all.size() == 2, () -> "2 changes, got " + all);
         assertEquals(1, mineOnly.size());
         assertEquals(HeadChange.Cause.LOCAL, mineOnly.get(0).cause());
         assertEquals(a, mineOnly.get(0).after().get(0).unit());
         reg.close();
         UnitId b = put(text("b", a));
         join(store.compareAndSetHead(doc, a, b));
+        await(() -> all.size() == 3, () -> "3 changes, got " + all);
         assertEquals(1, mineOnly.size());
-        assertEquals(3, all.size());
     }
 
     @Test
-    void headOperationsOnOneObjectCompleteInOrderAndListenersRunWithoutLocks() {
+    void headOperationsOnOneObjectCompleteInOrderAndListenersSeeThemInOrder() {
         ObjectId doc = ObjectId.of("doc/order");
         UnitId a = put(text("a"));
         UnitId b = put(text("b", a));
-        List<String> seen = new ArrayList<>();
-        listeners.add(doc, c -> {
-            // a listener may read the store (no lock held) while the change is applied
-            seen.add(store.heads(doc).get(0).unit().equals(c.after().get(0).unit()) ? "consistent" : "stale");
-        });
+        List<UnitId> seen = new CopyOnWriteArrayList<>();
+        listeners.add(doc, c -> seen.add(c.after().get(0).unit()));
         log.hold();
         CompletableFuture<CasResult> first = store.compareAndSetHead(doc, null, a).toCompletableFuture();
         CompletableFuture<CasResult> second = store.compareAndSetHead(doc, a, b).toCompletableFuture();   // queued behind the first
@@ -347,7 +362,80 @@ class StoreCoreTest {
         log.release();   // the second append is made only after the first completed
         assertTrue(first.join().applied());
         assertTrue(second.join().applied());
-        assertEquals(List.of("consistent", "consistent"), seen);
+        await(() -> seen.size() == 2, () -> "2 changes, got " + seen);
+        assertEquals(List.of(a, b), seen);
+    }
+
+    @Test
+    void aBlockedListenerHoldsBackNoHeadChangeAndRunsOnTheListenerThread() throws Exception {
+        ObjectId doc = ObjectId.of("doc/slow");
+        UnitId a = put(text("a"));
+        UnitId b = put(text("b", a));
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        List<UnitId> seen = new CopyOnWriteArrayList<>();
+        listeners.add(doc, c -> {
+            threads.add(Thread.currentThread().getName());
+            seen.add(c.after().get(0).unit());
+            try {
+                release.await(20, TimeUnit.SECONDS); // a listener stuck on something of its own
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // Both changes complete (durable, acknowledged) while the listener is still stuck on the first.
+        CompletableFuture<CasResult> both = CompletableFuture.supplyAsync(() -> join(store.compareAndSetHead(doc, null, a)))
+                .thenCompose(r -> store.compareAndSetHead(doc, a, b));
+        assertTrue(both.get(5, TimeUnit.SECONDS).applied());
+        assertEquals(b, store.heads(doc).get(0).unit());
+        await(() -> seen.size() == 1, () -> "first change delivered");
+        release.countDown();
+        await(() -> seen.size() == 2, () -> "second change delivered");
+        assertEquals(List.of(a, b), seen);
+        assertEquals(List.of("stateos-store-head-listeners", "stateos-store-head-listeners"), threads);
+    }
+
+    @Test
+    void theListenerQueueIsBoundedAndSlowListenersAreCounted() {
+        try (HeadListeners bounded = new HeadListeners(2, 50)) {
+            CountDownLatch release = new CountDownLatch(1);
+            List<HeadChange> seen = new CopyOnWriteArrayList<>();
+            bounded.add(null, c -> {
+                seen.add(c);
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                    Thread.sleep(60); // the fixture: a listener that is slow (over the 50 ms threshold) on every change
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            ObjectId doc = ObjectId.of("doc/q");
+            HeadChange change = new HeadChange(doc, List.of(), List.of(), HeadChange.Cause.LOCAL);
+            bounded.fire(change);
+            await(() -> seen.size() == 1, () -> "first change taken by the listener thread");
+            for (int i = 0; i < 5; i++) {
+                bounded.fire(change); // 2 wait in the queue, 3 do not fit; fire never blocks
+            }
+            assertEquals(3, bounded.dropped());
+            release.countDown();
+            await(() -> seen.size() == 3, () -> "the 2 queued changes delivered, got " + seen.size());
+            await(() -> bounded.slowCalls() == 3, () -> "3 slow calls counted, got " + bounded.slowCalls());
+            assertEquals(3, seen.size());
+        }
+    }
+
+    @Test
+    void getReadsTheDeviceOnTheStoresReadThreadsNotTheCallers() {
+        UnitId a = put(text("read me"));
+        store = open(); // a fresh store: nothing cached
+        Unit u = join(store.get(a)).orElseThrow();
+        assertEquals(a, u.id());
+        assertTrue(log.lastReadThread.startsWith("stateos-store-read-"), log.lastReadThread);
+        log.lastReadThread = null;
+        join(store.get(a)); // cached now: no read at all
+        assertEquals(null, log.lastReadThread);
+        store.close();
+        assertInstanceOf(StoreClosedException.class, failure(store.get(UnitId.of(new byte[1]))));
     }
 
     @Test
@@ -359,6 +447,56 @@ class StoreCoreTest {
         Unit t = join(store.get(r.head().unit())).orElseThrow();
         assertTrue(t.isTombstone());
         assertEquals(List.of(a), t.links());
+    }
+
+    @Test
+    void deletingAnObjectReleasesItsHistoryButNotWhatOtherHeadsOrTheTimeIndexReach() {
+        ObjectId doc = ObjectId.of("doc/gc");
+        ObjectId other = ObjectId.of("doc/keeps-shared");
+        UnitId shared = put(text("shared"));
+        UnitId indexed = put(text("a fragment the time index names"));
+        UnitId v1 = put(text("v1", shared, indexed));
+        UnitId v2 = put(text("v2", v1));
+        UnitId w = put(text("w", shared));
+        join(store.compareAndSetHead(doc, null, v1));
+        join(store.compareAndSetHead(doc, v1, v2));
+        join(store.compareAndSetHead(other, null, w));
+        store.timeIndex().add("cam/video", 0, 1_000_000, indexed);
+        long before = store.stats().unitBytes();
+
+        CasResult.Applied r = assertInstanceOf(CasResult.Applied.class, join(store.delete(doc, Set.of(v2))));
+        UnitId tombstone = r.head().unit();
+        await(() -> !join(store.has(v1)) && !join(store.has(v2)), () -> "v1 and v2 released");
+        assertFalse(log.contains(RecordKinds.UNIT, v1.bytes()));
+        assertFalse(log.contains(RecordKinds.UNIT_META, v2.bytes()));
+        assertTrue(join(store.has(shared)), "reachable from the other object's head");
+        assertTrue(join(store.has(indexed)), "named by the time index");
+        assertTrue(join(store.has(w)));
+        assertTrue(join(store.has(tombstone)));
+        assertEquals(tombstone, store.heads(doc).get(0).unit());
+        assertEquals(2, store.tombstonedUnits());
+        assertTrue(store.stats().unitBytes() < before, store.stats().unitBytes() + " < " + before);
+    }
+
+    @Test
+    void aTombstoneSurvivesARestartAndTheCollectionFinishesAfterIt() {
+        ObjectId doc = ObjectId.of("doc/gc-restart");
+        UnitId v1 = put(text("v1"));
+        UnitId v2 = put(text("v2", v1));
+        join(store.compareAndSetHead(doc, null, v1));
+        join(store.compareAndSetHead(doc, v1, v2));
+        List<Runnable> neverRun = new CopyOnWriteArrayList<>(); // the collector of this store never gets to run
+        store = StoreCore.open(log, settings, me, () -> null, now::get, new DeviceInfo("mem", false, 0), listeners,
+                neverRun::add);
+        UnitId tombstone = ((CasResult.Applied) join(store.delete(doc, Set.of(v2)))).head().unit();
+        assertFalse(neverRun.isEmpty(), "a collection was requested");
+        assertTrue(join(store.has(v1)) && join(store.has(v2)), "not collected before the crash");
+        store.close(); // "crash": the deleted history is still on the device
+
+        store = open();
+        assertEquals(tombstone, store.heads(doc).get(0).unit(), "the tombstone is still the head after the restart");
+        await(() -> !join(store.has(v1)) && !join(store.has(v2)), () -> "v1 and v2 released after the restart");
+        assertTrue(join(store.has(tombstone)));
     }
 
     // ------------------------------------------------------------ retention, eviction

@@ -8,7 +8,7 @@ import org.stateos.store.internal.log.BlockDevice;
 
 /**
  * Passes every call to the real device and counts writes, bytes and forces: the store's actual write pattern
- * (mean write size, writes per fdatasync), which the raw-device fio run then reproduces.
+ * (mean write size, writes per fdatasync) and the time spent in writes and forces, which the raw-device fio run then reproduces.
  */
 final class CountingDevice implements BlockDevice {
     private final BlockDevice device;
@@ -17,6 +17,9 @@ final class CountingDevice implements BlockDevice {
     final LongAdder forces = new LongAdder();
     final LongAdder reads = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
+    /** Time spent inside write and force (the store writes and forces from one thread): device busy time. */
+    final LongAdder writeNanos = new LongAdder();
+    final LongAdder forceNanos = new LongAdder();
 
     CountingDevice(BlockDevice device) {
         this.device = device;
@@ -28,6 +31,8 @@ final class CountingDevice implements BlockDevice {
         forces.reset();
         reads.reset();
         bytesRead.reset();
+        writeNanos.reset();
+        forceNanos.reset();
     }
 
     @Override
@@ -56,14 +61,18 @@ final class CountingDevice implements BlockDevice {
     @Override
     public void write(ByteBuffer src, long position) throws IOException {
         int n = src.remaining();
+        long t0 = System.nanoTime();
         device.write(src, position);
+        writeNanos.add(System.nanoTime() - t0);
         writes.increment();
         bytesWritten.add(n);
     }
 
     @Override
     public void force() throws IOException {
+        long t0 = System.nanoTime();
         device.force();
+        forceNanos.add(System.nanoTime() - t0);
         forces.increment();
     }
 

@@ -34,6 +34,7 @@ import org.stateos.store.internal.log.LogConfig;
 import org.stateos.store.internal.log.LogStats;
 import org.stateos.store.internal.log.LogStructuredLog;
 import org.stateos.store.internal.log.RecordLog;
+import org.stateos.store.internal.log.RecordView;
 
 /**
  * The store benchmark: in one run, on one file, measures
@@ -62,6 +63,7 @@ public final class StoreBench {
     private final int seconds;
     private final long writeBytes;
     private final boolean keep;
+    private final boolean copyGets;
 
     private StoreBench(Map<String, String> o) {
         file = Path.of(o.getOrDefault("file", "/var/tmp/stateos-store-bench.img"));
@@ -75,6 +77,12 @@ public final class StoreBench {
         // Write at most this much per put run, so the log never fills and the cleaner never runs.
         writeBytes = parseSize(o.getOrDefault("write", Long.toString(fileBytes / 2)));
         keep = Boolean.parseBoolean(o.getOrDefault("keep", "false"));
+        // view: RecordLog.readView (the value stays in the engine's read buffer); copy: RecordLog.read (into a heap buffer)
+        copyGets = switch (o.getOrDefault("get", "view")) {
+            case "view" -> false;
+            case "copy" -> true;
+            default -> throw new IllegalArgumentException("--get=view|copy");
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,7 +90,7 @@ public final class StoreBench {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
-                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--keep=true]");
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--get=view|copy] [--keep=true]");
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -112,6 +120,11 @@ public final class StoreBench {
         long bs = 0;
         int fdatasync = 0;
         boolean direct = true;
+        cpuRates();
+        // The JIT compiles the store's hot paths during the first seconds of the JVM; fio is native code. One
+        // short store run (2 s put, 2 s get, 256 MiB at most) before the timed runs, not counted.
+        StoreRun warm = storeRun(2, Math.min(writeBytes, 256L << 20));
+        System.out.printf(Locale.ROOT, "  warm-up (JIT, not counted): put %.0f MB/s, get %.0f MB/s%n", warm.putMBs, warm.getMBs);
         for (int r = 0; r < runs; r++) {
             StoreRun sr = storeRun();
             storeRuns.add(sr);
@@ -119,6 +132,9 @@ public final class StoreBench {
             System.out.printf(Locale.ROOT, "    store: put %.0f MB/s, get %.0f MB/s (%s; mean write %d KiB, %.2f writes"
                     + " per fdatasync, %.1f records per batch)%n", sr.putMBs, sr.getMBs, sr.ioMode, sr.meanWriteBytes >> 10,
                     sr.writesPerForce, sr.meanBatchRecords);
+            System.out.printf(Locale.ROOT, "    store: put phase %.0f%% in write or fdatasync, I/O thread waiting for a batch %.0f%%,"
+                    + " acknowledging %.0f%%; process CPU %.2f cores during put, %.2f during get%n", 100 * sr.putDeviceBusy,
+                    100 * sr.putIoIdle, 100 * sr.putIoAck, sr.putCpu, sr.getCpu);
             direct = sr.direct;
             bs = Math.max(4096, (sr.meanWriteBytes + 4095) / 4096 * 4096);
             fdatasync = Math.max(1, (int) Math.round(sr.writesPerForce));
@@ -152,7 +168,7 @@ public final class StoreBench {
         row("raw seq write (fio, bs " + (bs >> 10) + " KiB, 1 job, QD1, fdatasync/" + fdatasync + ")", rawWrite);
         row("raw random read (fio, 256 KiB, " + readers + " jobs, QD1)", rawRead);
         row("store put (256 KiB units, " + writers + " writers, each awaited)", putMBs);
-        row("store get (random keys, " + readers + " readers)", getMBs);
+        row("store get (random keys, " + readers + " readers, " + (copyGets ? "read(): copied" : "readView(): no copy") + ")", getMBs);
         row("file-per-unit put (write + fsync, " + writers + " writers)", fileWrite);
         row("file-per-unit get (O_DIRECT, " + readers + " readers)", fileRead);
         System.out.println();
@@ -168,15 +184,84 @@ public final class StoreBench {
         }
     }
 
+    /**
+     * What one core does per second here, on 256 KiB values spread over 128 MiB (so memory, not cache, feeds
+     * it, as after a device read): CRC32C of a direct buffer (the engine's check of every record), a copy into a
+     * fresh heap buffer (what read() adds to readView()), SHA-256 (what the unit store adds per put and get).
+     */
+    private void cpuRates() {
+        int n = unitBytes;
+        int count = Math.max(8, (128 << 20) / n);
+        ByteBuffer[] direct = new ByteBuffer[count];
+        byte[][] heap = new byte[count][];
+        ByteBuffer[] pool = valuePool();
+        for (int i = 0; i < count; i++) {
+            direct[i] = ByteBuffer.allocateDirect(n);
+            direct[i].put(pool[i % pool.length].duplicate()).flip();
+            heap[i] = new byte[n];
+            pool[i % pool.length].duplicate().get(heap[i]);
+        }
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        double[] best = new double[3];
+        long sink = 0;
+        for (int round = 0; round < 3; round++) { // the best of 3 half-second rounds: the first ones warm the JIT
+            for (int what = 0; what < 3; what++) {
+                long t0 = System.nanoTime();
+                long bytes = 0;
+                int j = 0;
+                while (System.nanoTime() - t0 < 500_000_000L) {
+                    int k = j++ % count;
+                    switch (what) {
+                        case 0 -> {
+                            java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+                            c.update(direct[k].duplicate());
+                            sink += c.getValue();
+                        }
+                        case 1 -> {
+                            ByteBuffer out = ByteBuffer.allocate(n);
+                            out.put(direct[k].duplicate());
+                            sink += out.get(n - 1);
+                        }
+                        default -> sink += sha.digest(heap[k])[0];
+                    }
+                    bytes += n;
+                }
+                best[what] = Math.max(best[what], bytes / ((System.nanoTime() - t0) / 1e9) / 1e9);
+            }
+        }
+        System.out.printf(Locale.ROOT, "one core, 256 KiB values from memory: CRC32C (direct buffer) %.2f GB/s, copy into a"
+                + " new heap buffer %.2f GB/s, SHA-256 %.2f GB/s (load %s)%s%n", best[0], best[1], best[2], loadAverage(),
+                sink == 42 ? " " : "");
+    }
+
     private static void row(String what, double mbs) {
         System.out.printf(Locale.ROOT, "%-58s %10.0f%n", what, mbs);
     }
 
     /** The store's figures of one run and its write pattern on the device. */
     private record StoreRun(double putMBs, double getMBs, long meanWriteBytes, double writesPerForce, double meanBatchRecords,
-                            boolean direct, String ioMode) { }
+                            boolean direct, String ioMode, double putDeviceBusy, double putIoIdle, double putIoAck, double putCpu,
+                            double getCpu) { }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** CPU time of this process (all threads), nanoseconds: what the store spends per byte, fio's is in its output. */
+    private static long cpuNanos() {
+        return OS.getProcessCpuTime();
+    }
 
     private StoreRun storeRun() throws Exception {
+        return storeRun(seconds, writeBytes);
+    }
+
+    /** One store run: a put phase of at most {@code secs} seconds and {@code budget} bytes, then a get phase of {@code secs}. */
+    private StoreRun storeRun(int secs, long budget) throws Exception {
         LogConfig config = LogConfig.defaults();
         FileBlockDevice raw = FileBlockDevice.open(file, fileBytes);
         try (CountingDevice device = new CountingDevice(raw)) {
@@ -189,21 +274,29 @@ public final class StoreBench {
                 device.reset();
                 ByteBuffer[] pool = valuePool();
                 ConcurrentLinkedQueue<byte[]> written = new ConcurrentLinkedQueue<>();
-                AtomicLong budget = new AtomicLong(writeBytes);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                AtomicLong left = new AtomicLong(budget);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
                 LongAdder bytes = new LongAdder();
+                long idle0 = log instanceof LogStructuredLog l ? l.ioIdleNanos() : 0;
+                long ack0 = log instanceof LogStructuredLog l ? l.ioAckNanos() : 0;
+                long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 runThreads(writers, "put", w -> {
                     SplittableRandom rnd = new SplittableRandom(w);
                     long n = 0;
-                    while (System.nanoTime() < deadline && budget.addAndGet(-unitBytes) >= 0) {
+                    while (System.nanoTime() < deadline && left.addAndGet(-unitBytes) >= 0) {
                         byte[] key = key(w, n++);
                         log.append(KIND, key, pool[rnd.nextInt(pool.length)].duplicate()).join();
                         written.add(key);
                         bytes.add(unitBytes);
                     }
                 });
-                putMBs = bytes.sum() / ((System.nanoTime() - t0) / 1e9) / 1e6;
+                long putNanos = System.nanoTime() - t0;
+                double putCpu = (cpuNanos() - c0) / (double) putNanos;
+                double busy = (device.writeNanos.sum() + device.forceNanos.sum()) / (double) putNanos;
+                double ioIdle = ((log instanceof LogStructuredLog l ? l.ioIdleNanos() : 0) - idle0) / (double) putNanos;
+                double ioAck = ((log instanceof LogStructuredLog l ? l.ioAckNanos() : 0) - ack0) / (double) putNanos;
+                putMBs = bytes.sum() / (putNanos / 1e9) / 1e6;
                 long writes = device.writes.sum();
                 long writeBytesDone = device.bytesWritten.sum();
                 long forces = Math.max(1, device.forces.sum());
@@ -211,26 +304,39 @@ public final class StoreBench {
                 ioMode = raw.ioMode();
                 keys = new ArrayList<>(written);
                 StoreRun partial = new StoreRun(putMBs, 0, writes == 0 ? 0 : writeBytesDone / writes, (double) writes / forces,
-                        stats.meanBatchRecords(), stats.direct(), ioMode);
+                        stats.meanBatchRecords(), stats.direct(), ioMode, busy, ioIdle, ioAck, putCpu, 0);
 
                 // Random gets of what was written.
                 byte[][] keyArray = keys.toArray(byte[][]::new);
                 LongAdder read = new LongAdder();
-                long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
+                long c1 = cpuNanos();
                 long t1 = System.nanoTime();
                 runThreads(readers, "get", r -> {
                     SplittableRandom rnd = new SplittableRandom(100 + r);
                     while (System.nanoTime() < readDeadline) {
-                        ByteBuffer v = log.read(KIND, keyArray[rnd.nextInt(keyArray.length)]);
-                        if (v == null || v.remaining() != unitBytes) {
-                            throw new IllegalStateException("get returned " + v);
+                        byte[] key = keyArray[rnd.nextInt(keyArray.length)];
+                        if (copyGets) {
+                            ByteBuffer v = log.read(KIND, key);
+                            if (v == null || v.remaining() != unitBytes) {
+                                throw new IllegalStateException("get returned " + v);
+                            }
+                            read.add(v.remaining());
+                        } else {
+                            try (RecordView v = log.readView(KIND, key)) { // CRC-checked like read(), no copy
+                                if (v == null || v.value().remaining() != unitBytes) {
+                                    throw new IllegalStateException("get returned " + (v == null ? null : v.value()));
+                                }
+                                read.add(v.value().remaining());
+                            }
                         }
-                        read.add(v.remaining());
                     }
                 });
-                double getMBs = read.sum() / ((System.nanoTime() - t1) / 1e9) / 1e6;
+                long getNanos = System.nanoTime() - t1;
+                double getCpu = (cpuNanos() - c1) / (double) getNanos;
+                double getMBs = read.sum() / (getNanos / 1e9) / 1e6;
                 return new StoreRun(partial.putMBs, getMBs, partial.meanWriteBytes, partial.writesPerForce,
-                        partial.meanBatchRecords, partial.direct, partial.ioMode);
+                        partial.meanBatchRecords, partial.direct, partial.ioMode, partial.putDeviceBusy, partial.putIoIdle, partial.putIoAck, partial.putCpu, getCpu);
             }
         }
     }

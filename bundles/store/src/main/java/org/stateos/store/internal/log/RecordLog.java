@@ -36,6 +36,16 @@ public interface RecordLog extends AutoCloseable {
     /** The newest live value for (kind, key), read from the device and CRC-checked; null when absent. */
     ByteBuffer read(byte kind, byte[] key) throws IOException;
 
+    /**
+     * As {@link #read}, without copying: the value views the engine's read buffer (CRC-checked like every read)
+     * until the returned view is closed. For callers that consume the bytes at once (hash, decode, send): the
+     * copy into caller-owned memory that {@link #read} makes is a second memory pass per value. Null when absent.
+     */
+    default RecordView readView(byte kind, byte[] key) throws IOException {
+        ByteBuffer v = read(kind, key);
+        return v == null ? null : RecordView.of(v);
+    }
+
     boolean contains(byte kind, byte[] key);
 
     /**

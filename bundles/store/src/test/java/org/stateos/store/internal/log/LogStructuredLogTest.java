@@ -237,6 +237,41 @@ class LogStructuredLogTest {
     }
 
     @Test
+    void readViewsAreCrcCheckedAndKeepTheirBytesUntilClosed() throws Exception {
+        int len = 40_000;
+        int enc = RecordCodec.encodedLength(key(0).length, len);
+        try (LogStructuredLog log = create(8 << 20)) {
+            for (int i = 0; i < 6; i++) {
+                log.append(UNIT, key(i), ByteBuffer.wrap(value(i, len))).join();
+            }
+        }
+        flipBit(file(), offsetOf(4, enc) + 30_000);
+        try (LogStructuredLog log = reopen()) {
+            CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> log.readView(UNIT, key(4)));
+            assertTrue(e.getMessage().contains("CRC32C"), e.getMessage());
+            assertNull(log.readView(UNIT, key(99)));
+            // Views held at the same time never share a read buffer; a closed view's buffer serves the next read.
+            List<RecordView> open = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 4; i++) {
+                    open.add(log.readView(UNIT, key(i)));
+                }
+                for (int i = 0; i < 4; i++) {
+                    RecordView v = open.get(i);
+                    assertTrue(v.value().isReadOnly());
+                    assertArrayEquals(value(i, len), bytes(v.value()), "view " + i + " in round " + round);
+                    v.close();
+                    v.close(); // harmless: the buffer goes back once
+                }
+                open.clear();
+            }
+            try (RecordView v = log.readView(UNIT, key(5))) {
+                assertArrayEquals(value(5, len), bytes(v.value()));
+            }
+        }
+    }
+
+    @Test
     void recoveryReplaysOnlyWhatFollowsTheCheckpoint() throws Exception {
         LogStructuredLog log = create(8 << 20);
         for (int i = 0; i < 200; i++) {
