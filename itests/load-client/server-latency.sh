@@ -29,7 +29,12 @@ in_ns() { ip netns exec "$NS" "$@"; }
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-in_ns env JAVA_OPTS= "$OUT/esr/bin/karaf" </dev/null >"$OUT/esr.out" 2>&1 &
+# The console gets a pseudo-terminal (script(1)) and a stdin that stays open, as the test harness gives it: with
+# stdin on /dev/null, Karaf's local console thread was seen spinning a whole core (jline redisplay loop).
+rm -f "$OUT/console.in"; mkfifo "$OUT/console.in"
+sleep 2147483647 >"$OUT/console.in" &
+PIDS+=($!)
+in_ns script -qfec "env JAVA_OPTS= TERM=vt100 $OUT/esr/bin/karaf" /dev/null <"$OUT/console.in" >"$OUT/esr.out" 2>&1 &
 PIDS+=($!)
 for i in $(seq 1 120); do in_ns curl -fs http://127.0.0.1:8080/api/status >/dev/null && break; sleep 1; done
 in_ns java -cp "$JAR" org.stateos.loadclient.latency.StampingPublisher --rtmp "rtmp://127.0.0.1/live/$STREAM" \
