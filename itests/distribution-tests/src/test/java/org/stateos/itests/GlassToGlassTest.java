@@ -99,6 +99,7 @@ class GlassToGlassTest extends BootedNode {
                 }
             });
             double[] chromium;
+            double[] receiveToDisplay;
             JsonObject counters;
             try (Chromium browser = Chromium.open("about:blank", LOGS, label + "-chromium", Duration.ofSeconds(30))) {
                 String script = new String(GlassToGlassTest.class.getResourceAsStream("/glass-to-glass.js").readAllBytes(),
@@ -125,7 +126,9 @@ class GlassToGlassTest extends BootedNode {
                 }
                 counters = JsonParser.parseString(browser.evaluate("JSON.stringify(Object.assign({}, window.__g2g,"
                         + " {samples: window.__g2g.samples.length, pc: undefined}))").getAsString()).getAsJsonObject();
-                chromium = afterWarmup(browser.evaluate("window.__g2g.samples").getAsJsonArray());
+                JsonArray samples = browser.evaluate("window.__g2g.samples").getAsJsonArray();
+                chromium = afterWarmup(samples, 1);
+                receiveToDisplay = afterWarmup(samples, 2);
             }
             String report = client.get(SECONDS + 150L, TimeUnit.SECONDS);
             JsonObject loadClient = JsonParser.parseString(report).getAsJsonObject().getAsJsonObject("glass_to_glass")
@@ -133,15 +136,18 @@ class GlassToGlassTest extends BootedNode {
             JsonObject server = JsonParser.parseString(serverLatency("GET")).getAsJsonObject().getAsJsonObject("sinceStart");
 
             Arrays.sort(chromium);
+            Arrays.sort(receiveToDisplay);
             String figures = String.format(Locale.ROOT,
                     "%s %s source (%s), load %s:%n"
-                            + "  Chromium (stamp -> expected display), %d frames: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n"
+                            + "  Chromium (stamp -> expected display), %d frames: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms"
+                            + " (of which last packet received -> display: p50 %.1f ms, p95 %.1f ms)%n"
                             + "  load client (stamp -> last RTP packet), %d AUs: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n"
                             + "  server-added (ingest -> last SRTP packet out), %d frames: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms%n"
                             + "  Chromium counters: %s%n",
                     Instant.now(), label, source == null ? "lavfi testsrc2 720p30 libx264 zerolatency" : "720p30 clip, -c copy",
                     Files.readString(Path.of("/proc/loadavg")).strip(),
                     chromium.length, pct(chromium, 50), pct(chromium, 95), pct(chromium, 99), pct(chromium, 100),
+                    pct(receiveToDisplay, 50), pct(receiveToDisplay, 95),
                     loadClient.get("count").getAsLong(), loadClient.get("p50_ms").getAsDouble(), loadClient.get("p95_ms").getAsDouble(),
                     loadClient.get("p99_ms").getAsDouble(), loadClient.get("max_ms").getAsDouble(),
                     server.get("count").getAsLong(), server.get("p50Micros").getAsLong() / 1000.0,
@@ -165,14 +171,14 @@ class GlassToGlassTest extends BootedNode {
         }
     }
 
-    /** Latencies (ms) of the samples shown 3 s or more after the first one. */
-    static double[] afterWarmup(JsonArray samples) {
+    /** Column {@code column} (ms) of the samples shown 3 s or more after the first one. */
+    static double[] afterWarmup(JsonArray samples, int column) {
         List<Double> out = new ArrayList<>();
         double first = samples.isEmpty() ? 0 : samples.get(0).getAsJsonArray().get(0).getAsDouble();
         for (JsonElement e : samples) {
             JsonArray s = e.getAsJsonArray();
             if (s.get(0).getAsDouble() - first >= WARMUP_MS) {
-                out.add(s.get(1).getAsDouble());
+                out.add(s.get(column).getAsDouble());
             }
         }
         return out.stream().mapToDouble(Double::doubleValue).toArray();
