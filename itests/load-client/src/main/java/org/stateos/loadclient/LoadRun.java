@@ -24,6 +24,11 @@ public final class LoadRun {
     }
 
     public static Report run(Options o) throws Exception {
+        return run(o, null);
+    }
+
+    /** As {@link #run(Options)}; with {@code glass} non-null, every viewer reads the publisher's stamps into it. */
+    public static Report run(Options o, org.stateos.loadclient.latency.GlassLatency glass) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpuStart = os.getProcessCpuTime();
         SecureRandom random = new SecureRandom();
@@ -44,6 +49,9 @@ public final class LoadRun {
         try {
             for (int i = 0; i < o.viewers(); i++) {
                 Viewer v = new Viewer(i, random, crypto);
+                if (glass != null) {
+                    v.readStamps(glass.reader(i));
+                }
                 viewers.add(v);
                 Reactor r = reactors.get(i % reactors.size());
                 setup.execute(() -> v.open(whep, r, setup));

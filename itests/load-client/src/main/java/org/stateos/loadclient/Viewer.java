@@ -65,6 +65,7 @@ public final class Viewer {
     private volatile long createdNanos;
     private volatile long connectedNanos;
     private long firstRtpNanos;
+    private org.stateos.loadclient.latency.SeiStampReader stamps;
     private long firstIdrNanos;
     private long checkStart;
     private long nextCheck;
@@ -229,6 +230,9 @@ public final class Viewer {
             video.onPacket(seq, ts, now, wireBytes);
             if (keyframes.onPacket(seq, ts, marker, p, header, payloadLength) && firstIdrNanos == 0) {
                 firstIdrNanos = now;
+            }
+            if (stamps != null) {
+                stamps.onPacket(ts, marker, p, header, payloadLength); // glass-to-glass latency (latency/)
             }
         } else if (pt == answer.audioPayloadType()) {
             audioSsrc = b.getInt(8);
@@ -395,6 +399,11 @@ public final class Viewer {
             state = State.CLOSED;
         }
         return status;
+    }
+
+    /** Reads the publisher's wall-clock stamps from the video (set before {@link #open}). */
+    public void readStamps(org.stateos.loadclient.latency.SeiStampReader reader) {
+        this.stamps = reader;
     }
 
     /** Figures up to {@code stopNanos}; call after the reactor stopped. */

@@ -31,6 +31,7 @@ import org.stateos.webrtc.internal.sdp.SdpException;
 import org.stateos.webrtc.internal.sdp.SdpParser;
 import org.stateos.webrtc.internal.sdp.SessionDescription;
 import org.stateos.webrtc.internal.transport.PeerTransport;
+import org.stateos.webrtc.internal.metrics.ServerLatency;
 import org.stateos.webrtc.internal.transport.TransportService;
 
 /**
@@ -63,6 +64,7 @@ public final class SessionRegistry {
     private final Random random;
     private final SdpParser parser;
     private final ConcurrentHashMap<String, WhepSession> sessions = new ConcurrentHashMap<>();
+    private final ServerLatency latency = new ServerLatency();
     private volatile boolean closed;
     /** Optional and dynamic: the transcoder bundle can be swapped while sessions play (they re-lease). */
     private volatile TranscodeService transcoder;
@@ -153,6 +155,7 @@ public final class SessionRegistry {
         PeerTransport transport = transports.open(negotiation.remoteUfrag(), negotiation.remotePwd(),
                 negotiation.remoteFingerprint(), session);
         session.attach(transport);
+        session.recordLatencyInto(latency);
         String answer = AnswerWriter.write(negotiation, transport.local(), random.nextLong() & Long.MAX_VALUE, cname,
                 "stateos-" + streamName, session.videoSsrc(), session.audioSsrc());
         sessions.put(id, session);
@@ -191,6 +194,11 @@ public final class SessionRegistry {
         }
         out.sort((a, b) -> a.started().compareTo(b.started()));
         return out;
+    }
+
+    /** Server-added latency of every session's video frames (webrtc:latency, GET /api/webrtc/latency). */
+    public ServerLatency latency() {
+        return latency;
     }
 
     public int size() {

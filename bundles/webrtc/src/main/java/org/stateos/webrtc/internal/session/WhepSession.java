@@ -78,6 +78,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     private final Instant started = Instant.now();
 
     private volatile PeerTransport transport;
+    private volatile org.stateos.webrtc.internal.metrics.ServerLatency latency;
     private volatile Subscription subscription;
     private volatile State state = State.CONNECTING;
     private volatile String closeReason;
@@ -496,6 +497,9 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
             video.mapping(ts, presentationMicros);
         }
         framesSent++;
+        if (!catchUp && latency != null) {
+            latency.frameSent(frame.ingestMicros()); // every packet of the frame is protected and written by now
+        }
     }
 
     private void transmit(ByteBuf packet, RetransmitBuffer keep) {
@@ -629,6 +633,11 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         return new Info(id, streamName, remote == null ? "-" : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
                 state, negotiation.videoProfile().name() + " " + negotiation.videoProfile(), audio != null, packetsSent,
                 bytesSent, nacksReceived, retransmitted, keyframeRequests, framesSent, framesDropped, started, closeReason);
+    }
+
+    /** Where the send path records server-added latency per video frame (set once, before media flows). */
+    public void recordLatencyInto(org.stateos.webrtc.internal.metrics.ServerLatency l) {
+        this.latency = l;
     }
 
     long rtcpErrors() {

@@ -1,0 +1,212 @@
+package org.stateos.itests;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.stateos.itests.harness.BootedNode;
+import org.stateos.itests.harness.Chromium;
+import org.stateos.itests.harness.Esr;
+import org.stateos.itests.harness.LatencyTools;
+import org.stateos.itests.harness.Wait;
+
+/**
+ * Glass-to-glass latency (issue 5) on the real signed distribution: the stamping publisher puts its wall clock into
+ * every access unit (an H264 SEI), and two viewers read it back at the same time — headless Chromium (encoded
+ * insertable streams for the stamp, requestVideoFrameCallback for the moment the frame is shown) and the load
+ * client (arrival of the access unit's last RTP packet). The node's own share (ingest to last SRTP packet out) comes
+ * from GET /api/webrtc/latency. Each run prints the three distributions (first 3 s left out) and appends them to
+ * target/latency-logs/figures.txt; the assertions are generous regression bounds, not the goals (see the README).
+ *
+ * <p>Chromium gathers no ICE candidates on a host whose only interface is loopback: in a network namespace give it
+ * a veth pair with an address and a default route (see itests/load-client/README.md), or ICE fails ("state":
+ * "failed" in the page state of the failure message).
+ */
+class GlassToGlassTest extends BootedNode {
+    static final Path LOGS = Path.of("target/latency-logs");
+    static final int SECONDS = Integer.getInteger("stateos.g2g.seconds", 20);
+    static final double WARMUP_MS = 3000;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    Path clip;
+
+    @BeforeAll
+    void makeClip() throws Exception {
+        Files.createDirectories(LOGS);
+        clip = LatencyTools.clip(work.resolve("clip.mp4"), 12);
+    }
+
+    @Test
+    @Order(1)
+    void preEncodedCopySource() throws Exception {
+        measure("copy", clip);
+    }
+
+    @Test
+    @Order(2)
+    void liveX264ZerolatencySource() throws Exception {
+        measure("x264", null);
+    }
+
+    @Test
+    @Order(3)
+    void latencyCommandShowsTheFramesSent() {
+        String out = esr.console().run("webrtc:latency", Duration.ofSeconds(10));
+        assertTrue(out.contains("since start") && out.contains("P99_MS"), out);
+        String json = esr.console().run("webrtc:latency --json --reset", Duration.ofSeconds(10));
+        assertTrue(json.contains("\"p99Micros\"") && json.contains("reset"), json);
+        JsonObject after = JsonParser.parseString(serverLatency("GET")).getAsJsonObject();
+        assertTrue(after.getAsJsonObject("sinceStart").get("count").getAsLong() < 1000, "reset did not reset: " + after);
+    }
+
+    private void measure(String label, Path source) throws Exception {
+        String stream = "g2g" + label;
+        try (LatencyTools.Publisher publisher = LatencyTools.publish(Esr.rtmpUrl(stream), source, LOGS, label + "-publisher")) {
+            Wait.until("stream " + stream + " to be live", Duration.ofSeconds(30), () -> {
+                if (!publisher.isAlive()) {
+                    throw new AssertionError("the stamping publisher ended: " + publisher.tail(20));
+                }
+                return esr.get("/api/streams").body().contains("\"" + stream + "\"") ? Boolean.TRUE : null;
+            });
+            serverLatency("DELETE");
+            CompletableFuture<String> client = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return LatencyTools.loadClient(Esr.url("/whep/" + stream), 1, SECONDS, LOGS, label + "-load-client");
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            double[] chromium;
+            double[] receiveToDisplay;
+            JsonObject counters;
+            try (Chromium browser = Chromium.open("about:blank", LOGS, label + "-chromium", Duration.ofSeconds(30))) {
+                String script = new String(GlassToGlassTest.class.getResourceAsStream("/glass-to-glass.js").readAllBytes(),
+                        StandardCharsets.UTF_8);
+                // A page of the node's origin (WHEP is same-origin), loaded before the script goes in, or the load
+                // would replace the window the script ran in.
+                String page = Esr.url("/api/status");
+                browser.navigate(page);
+                Wait.until("Chromium to load " + page, Duration.ofSeconds(20), () -> browser.evaluate(
+                        "location.href + ' ' + document.readyState").getAsString().equals(page + " complete") ? Boolean.TRUE : null);
+                browser.evaluate("window.__g2gStream = '" + stream + "'");
+                browser.evaluate(script);
+                long needMs = (long) (WARMUP_MS + SECONDS * 1000L * 3 / 4);
+                try {
+                    Wait.until("Chromium to show " + needMs + " ms of stamped frames", Duration.ofSeconds(SECONDS + 40L), () -> {
+                        JsonElement span = browser.evaluate("(() => { const s = window.__g2g.samples;"
+                                + " return s.length < 2 ? 0 : s[s.length - 1][0] - s[0][0]; })()");
+                        return span.getAsDouble() >= needMs ? Boolean.TRUE : null;
+                    });
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + " (ICE 'failed' in a loopback-only namespace: see the class"
+                            + " comment); page state: " + browser.evaluate(
+                            "JSON.stringify(Object.assign({}, window.__g2g, {samples: window.__g2g.samples.length, pc: undefined}))"), e);
+                }
+                counters = JsonParser.parseString(browser.evaluate("JSON.stringify(Object.assign({}, window.__g2g,"
+                        + " {samples: window.__g2g.samples.length, pc: undefined}))").getAsString()).getAsJsonObject();
+                JsonArray samples = browser.evaluate("window.__g2g.samples").getAsJsonArray();
+                chromium = afterWarmup(samples, 1);
+                receiveToDisplay = afterWarmup(samples, 2);
+            }
+            String report = client.get(SECONDS + 150L, TimeUnit.SECONDS);
+            JsonObject loadClient = JsonParser.parseString(report).getAsJsonObject().getAsJsonObject("glass_to_glass")
+                    .getAsJsonObject("total");
+            JsonObject server = JsonParser.parseString(serverLatency("GET")).getAsJsonObject().getAsJsonObject("sinceStart");
+
+            Arrays.sort(chromium);
+            Arrays.sort(receiveToDisplay);
+            String figures = String.format(Locale.ROOT,
+                    "%s %s source (%s), load %s:%n"
+                            + "  Chromium (stamp -> expected display), %d frames: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms"
+                            + " (of which last packet received -> display: p50 %.1f ms, p95 %.1f ms)%n"
+                            + "  load client (stamp -> last RTP packet), %d AUs: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n"
+                            + "  server-added (ingest -> last SRTP packet out), %d frames: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms%n"
+                            + "  Chromium counters: %s%n",
+                    Instant.now(), label, source == null ? "lavfi testsrc2 720p30 libx264 zerolatency" : "720p30 clip, -c copy",
+                    Files.readString(Path.of("/proc/loadavg")).strip(),
+                    chromium.length, pct(chromium, 50), pct(chromium, 95), pct(chromium, 99), pct(chromium, 100),
+                    pct(receiveToDisplay, 50), pct(receiveToDisplay, 95),
+                    loadClient.get("count").getAsLong(), loadClient.get("p50_ms").getAsDouble(), loadClient.get("p95_ms").getAsDouble(),
+                    loadClient.get("p99_ms").getAsDouble(), loadClient.get("max_ms").getAsDouble(),
+                    server.get("count").getAsLong(), server.get("p50Micros").getAsLong() / 1000.0,
+                    server.get("p95Micros").getAsLong() / 1000.0, server.get("p99Micros").getAsLong() / 1000.0,
+                    server.get("maxMicros").getAsLong() / 1000.0, counters);
+            System.out.print(figures);
+            Files.writeString(LOGS.resolve("figures.txt"), figures, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+
+            // Regression bounds, not the goals (p95 < 400 ms glass-to-glass, server p99 < 10 ms at 100 viewers; the
+            // measured figures are in the README). On 2 shared cores at load average 15-20 the tails are CPU
+            // starvation (seen: server p99 435 ms, Chromium p95 1.3 s with the live x264 source), so the medians carry
+            // the regression check (a frame held anywhere in the path moves the median) and the tails get wide bounds.
+            long expected = (long) (SECONDS * 0.5 * 30 * 0.5);
+            assertTrue(chromium.length >= expected, "Chromium showed only " + chromium.length + " stamped frames: " + figures);
+            assertTrue(pct(chromium, 50) > 0, "a frame shown before it was stamped: clocks disagree? " + figures);
+            assertTrue(pct(chromium, 50) < 1000 && pct(chromium, 95) < 3000, figures);
+            assertTrue(loadClient.get("count").getAsLong() >= expected, figures);
+            assertTrue(loadClient.get("p50_ms").getAsDouble() < 250 && loadClient.get("p95_ms").getAsDouble() < 1000, figures);
+            assertTrue(server.get("count").getAsLong() >= expected, figures);
+            assertTrue(server.get("p50Micros").getAsLong() < 10_000 && server.get("p99Micros").getAsLong() < 1_000_000, figures);
+        }
+    }
+
+    /** Column {@code column} (ms) of the samples shown 3 s or more after the first one. */
+    static double[] afterWarmup(JsonArray samples, int column) {
+        List<Double> out = new ArrayList<>();
+        double first = samples.isEmpty() ? 0 : samples.get(0).getAsJsonArray().get(0).getAsDouble();
+        for (JsonElement e : samples) {
+            JsonArray s = e.getAsJsonArray();
+            if (s.get(0).getAsDouble() - first >= WARMUP_MS) {
+                out.add(s.get(column).getAsDouble());
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The nearest-rank percentile of sorted values (p = 100: the maximum). */
+    static double pct(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static String serverLatency(String method) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(Esr.url("/api/webrtc/latency")))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError(method + " /api/webrtc/latency answered " + r.statusCode() + ": " + r.body());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new AssertionError(method + " /api/webrtc/latency failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

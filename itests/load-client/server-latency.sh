@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Server-added latency (issue 5) at 1, 10 and 100 load-client viewers, with the glass-to-glass figures of the same
+# runs: one ESR and the stamping publisher (a pre-encoded 720p30 clip, -c copy) in their own network namespace;
+# for each N the load client runs S seconds; the node's histogram is reset once the viewers are up and read at the
+# end (GET /api/webrtc/latency), so start-up catch-up bursts are left out as in the client's figures.
+#
+#   itests/load-client/server-latency.sh [OUT_DIR (/tmp/latency-bench)] [SECONDS (30)] [N ... (1 10 100)]
+set -euo pipefail
+set -m   # every background job in its own process group, see cleanup
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+OUT=${1:-/tmp/latency-bench}
+SECONDS_PER_RUN=${2:-30}
+COUNTS=("${@:3}")
+[ ${#COUNTS[@]} -gt 0 ] || COUNTS=(1 10 100)
+NS=${NS:-latency-bench}
+STREAM=bench
+JAR=$ROOT/itests/load-client/target/stateos-load-client-0.1.0-SNAPSHOT-cli.jar
+DIST=$ROOT/karaf-assembly/target/assembly
+[ -f "$JAR" ] && [ -x "$DIST/bin/karaf" ] || { echo "build first: $JAR, $DIST" >&2; exit 2; }
+mkdir -p "$OUT"
+rm -rf "$OUT/esr"
+cp -a "$DIST" "$OUT/esr"
+echo "device.size.bytes = 268435456" > "$OUT/esr/etc/org.stateos.store.cfg"
+ip netns add "$NS" 2>/dev/null || true
+ip netns exec "$NS" ip link set lo up
+in_ns() { ip netns exec "$NS" "$@"; }
+[ -f "$OUT/clip.mp4" ] || ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 -t 30 \
+  -c:v libx264 -preset veryfast -bf 0 -g 60 -b:v 2500k -maxrate 2500k -bufsize 2500k -pix_fmt yuv420p "$OUT/clip.mp4"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+# The console gets a pseudo-terminal (script(1)) and a stdin that stays open, as the test harness gives it: with
+# stdin on /dev/null, Karaf's local console thread was seen spinning a whole core (jline redisplay loop).
+rm -f "$OUT/console.in"; mkfifo "$OUT/console.in"
+sleep 2147483647 >"$OUT/console.in" &
+PIDS+=($!)
+in_ns script -qfec "env JAVA_OPTS= TERM=vt100 $OUT/esr/bin/karaf" /dev/null <"$OUT/console.in" >"$OUT/esr.out" 2>&1 &
+PIDS+=($!)
+for i in $(seq 1 120); do in_ns curl -fs http://127.0.0.1:8080/api/status >/dev/null && break; sleep 1; done
+in_ns java -cp "$JAR" org.stateos.loadclient.latency.StampingPublisher --rtmp "rtmp://127.0.0.1/live/$STREAM" \
+  --file "$OUT/clip.mp4" --loop >"$OUT/publisher.out" 2>&1 &
+PIDS+=($!)
+for i in $(seq 1 60); do in_ns curl -fs http://127.0.0.1:8080/api/streams | grep -q "\"$STREAM\"" && break; sleep 1; done
+sleep 3
+for N in "${COUNTS[@]}"; do
+  in_ns java -jar "$JAR" --url "http://127.0.0.1:8080/whep/$STREAM" --viewers "$N" --seconds "$SECONDS_PER_RUN" \
+    --report json >"$OUT/client-$N.json" 2>"$OUT/client-$N.err" &
+  CLIENT=$!
+  PIDS+=($CLIENT)
+  sleep $(( N * 20 / 1000 + 8 ))              # ramp (20 ms apart) + the slowest viewer's setup and catch-up
+  in_ns curl -fs -X DELETE http://127.0.0.1:8080/api/webrtc/latency >/dev/null
+  LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+  wait $CLIENT || true
+  SERVER=$(in_ns curl -fs http://127.0.0.1:8080/api/webrtc/latency | tr -d '\n')
+  G2G=$(grep -o '"glass_to_glass": {"total": {[^}]*}' "$OUT/client-$N.json" || echo none)
+  RECV=$(grep -o '"receiving": [0-9]*' "$OUT/client-$N.json" || echo none)
+  echo "N=$N $(date -u +%FT%TZ) load ${LOAD_START}/$(cut -d' ' -f1 /proc/loadavg) $RECV server $SERVER client $G2G" | tee -a "$OUT/results.txt"
+  sleep 3
+done
