@@ -17,8 +17,16 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  */
 public final class LoadRun {
     /** What to run. */
-    public record Options(URI url, int viewers, double seconds, int reactors, int setupThreads, int rampMillis) {
+    public record Options(URI url, int viewers, double seconds, int reactors, int setupThreads, int rampMillis,
+            double warmupSeconds) {
+        /** The default warm-up: 2 s, at most a quarter of the hold. */
+        public Options(URI url, int viewers, double seconds, int reactors, int setupThreads, int rampMillis) {
+            this(url, viewers, seconds, reactors, setupThreads, rampMillis, Math.min(2, seconds / 4));
+        }
     }
+
+    public static final String STEADY_START = "load-client: steady window start";
+    public static final String STEADY_END = "load-client: steady window end";
 
     private LoadRun() {
     }
@@ -52,13 +60,18 @@ public final class LoadRun {
                 }
             }
             long holdNanos = (long) (o.seconds() * 1e9);
-            long warmup = Math.min(2_000_000_000L, holdNanos / 4);
+            long warmup = Math.min((long) (o.warmupSeconds() * 1e9), holdNanos / 2);
             Thread.sleep(warmup / 1_000_000L);
             long steadyStart = System.nanoTime();
             long steadyCpuStart = os.getProcessCpuTime();
+            // Markers on stderr let a driver (itests/fanout-bench) measure the server over the same window.
+            System.err.println(STEADY_START);
+            System.err.flush();
             Thread.sleep((holdNanos - warmup) / 1_000_000L);
             long stop = System.nanoTime();
             long steadyCpu = os.getProcessCpuTime() - steadyCpuStart;
+            System.err.println(STEADY_END);
+            System.err.flush();
             double reactorCpu = 0;
             for (Reactor r : reactors) {
                 r.stop();

@@ -18,6 +18,7 @@ public final class Main {
         int reactors = 1;
         int setupThreads = 2;
         int ramp = 20;
+        double warmup = -1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -35,6 +36,7 @@ public final class Main {
                 case "--reactors" -> reactors = Integer.parseInt(v);
                 case "--setup-threads" -> setupThreads = Integer.parseInt(v);
                 case "--ramp-ms" -> ramp = Integer.parseInt(v);
+                case "--warmup-seconds" -> warmup = Double.parseDouble(v);
                 default -> usage(2);
             }
         }
@@ -42,14 +44,18 @@ public final class Main {
                 || !(report.equals("json") || report.equals("text"))) {
             usage(2);
         }
-        Report r = LoadRun.run(new LoadRun.Options(url, viewers, seconds, reactors, setupThreads, ramp));
+        LoadRun.Options options = warmup < 0
+                ? new LoadRun.Options(url, viewers, seconds, reactors, setupThreads, ramp)
+                : new LoadRun.Options(url, viewers, seconds, reactors, setupThreads, ramp, warmup);
+        Report r = LoadRun.run(options);
         System.out.print(report.equals("json") ? r.json() : r.text());
         System.exit(r.totals().receiving == viewers ? 0 : 1);
     }
 
     private static void usage(int status) {
         System.err.println("usage: --url http://<esr>:8080/whep/<stream> [--viewers N (1)] [--seconds S (20)]"
-                + " [--report text|json] [--reactors R (1)] [--setup-threads T (2)] [--ramp-ms M (20)]");
+                + " [--report text|json] [--reactors R (1)] [--setup-threads T (2)] [--ramp-ms M (20)]"
+                + " [--warmup-seconds W (2, at most half the hold)]");
         System.exit(status);
     }
 }

@@ -1,0 +1,126 @@
+package org.stateos.fanoutbench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The signed distribution unpacked fresh under the bench's work directory, started with {@code bin/karaf server}
+ * under taskset on the server's core, published to over RTMP by ffmpeg ({@code -c copy}) on the client's core.
+ */
+public final class EsrTarget implements Target {
+    static final String STREAM = "fanout";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Pinned karaf;
+    private final Pinned ffmpeg;
+    private final long pid;
+    private final LatencyProbe latency = new LatencyProbe(URI.create("http://127.0.0.1:8080/api/webrtc/latency"));
+
+    private EsrTarget(Pinned karaf, Pinned ffmpeg, long pid) {
+        this.karaf = karaf;
+        this.ffmpeg = ffmpeg;
+        this.pid = pid;
+    }
+
+    /**
+     * @param tarball karaf-assembly/target/*.tar.gz
+     * @param heap    -Xmx for the node (JAVA_MAX_MEM)
+     */
+    public static EsrTarget start(Path tarball, Path work, Path media, int serverCore, int clientCore, String heap,
+            int maxSessions) throws Exception {
+        Path home = work.resolve("esr");
+        if (Files.exists(home)) {
+            run(List.of("rm", "-rf", home.toString()));
+        }
+        Files.createDirectories(home);
+        run(List.of("tar", "-xzf", tarball.toString(), "-C", home.toString(), "--strip-components=1"));
+        // A small unit store (the default 1 GiB file is written in full on first boot) and room for the ramp.
+        Files.writeString(home.resolve("etc/org.stateos.store.cfg"), "device.size.bytes = 268435456\n");
+        append(home.resolve("etc/org.stateos.webrtc.cfg"), "max.sessions = " + maxSessions);
+        append(home.resolve("etc/org.stateos.webrtc.session.cfg"), "whep.max.sessions = " + maxSessions);
+        Pinned karaf = Pinned.start("stateos", serverCore, List.of(home.resolve("bin/karaf").toString(), "server"), home,
+                work.resolve("esr.log"), Map.of("JAVA_MAX_MEM", heap, "JAVA_MIN_MEM", heap,
+                        "EXTRA_JAVA_OPTS", "-XX:+UseSerialGC -Dkaraf.startLocalConsole=false"));
+        try {
+            Wait.until("the node's GET /api/status to answer 200", Duration.ofSeconds(120),
+                    () -> status("http://127.0.0.1:8080/api/status") == 200);
+            Pinned ffmpeg = Publisher.rtmp(media, clientCore, work);
+            Wait.until("stream " + STREAM + " in /api/streams", Duration.ofSeconds(60),
+                    () -> body("http://127.0.0.1:8080/api/streams").contains("\"" + STREAM + "\""));
+            return new EsrTarget(karaf, ffmpeg, karaf.pidOf("/java"));
+        } catch (Exception | AssertionError e) {
+            karaf.close();
+            throw e;
+        }
+    }
+
+    private static void append(Path cfg, String line) throws IOException {
+        String text = Files.exists(cfg) ? Files.readString(cfg) : "";
+        Files.writeString(cfg, text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + line + "\n");
+    }
+
+    static void run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue());
+        }
+    }
+
+    static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static String body(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Override
+    public String name() {
+        return "stateos";
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public List<String> clientArgs() {
+        return List.of("--url", "http://127.0.0.1:8080/whep/" + STREAM);
+    }
+
+    @Override
+    public Optional<Latency> latency() {
+        return latency.read();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return karaf.isAlive() && ffmpeg.isAlive();
+    }
+
+    @Override
+    public void close() {
+        ffmpeg.close();
+        karaf.close();
+    }
+}
