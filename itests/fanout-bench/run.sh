@@ -56,6 +56,14 @@ fi
 #    node / Janus / floor sender on --server-core (0), ffmpeg + load client + floor sink on --client-core (1).
 ip netns add fanout 2>/dev/null || true
 ip netns exec fanout ip link set lo up
+# Janus (libnice) never gathers candidates on loopback: give the namespace a veth pair with a local address. Packets
+# to a local address still travel over loopback, as the node's do.
+if ! ip netns exec fanout ip link show fanout0 >/dev/null 2>&1; then
+  ip netns exec fanout ip link add fanout0 type veth peer name fanout1
+  ip netns exec fanout ip addr add 10.255.0.1/32 dev fanout0
+  ip netns exec fanout ip link set fanout1 up
+  ip netns exec fanout ip link set fanout0 up
+fi
 exec ip netns exec fanout taskset -c 1 java -Xmx256m \
   -Dfanout.out="$out" -Dfanout.tarball="$tarball" -Dfanout.clientJar="$client" -Dfanout.media="$media" \
   -Dfanout.janusConfig="$here/janus" \

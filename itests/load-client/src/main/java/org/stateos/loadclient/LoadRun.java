@@ -18,10 +18,15 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 public final class LoadRun {
     /** What to run. */
     public record Options(URI url, int viewers, double seconds, int reactors, int setupThreads, int rampMillis,
-            double warmupSeconds) {
-        /** The default warm-up: 2 s, at most a quarter of the hold. */
+            double warmupSeconds, int janusMountpoint) {
+        /** WHEP at {@code url}, the default warm-up: 2 s, at most a quarter of the hold. */
         public Options(URI url, int viewers, double seconds, int reactors, int setupThreads, int rampMillis) {
-            this(url, viewers, seconds, reactors, setupThreads, rampMillis, Math.min(2, seconds / 4));
+            this(url, viewers, seconds, reactors, setupThreads, rampMillis, Math.min(2, seconds / 4), -1);
+        }
+
+        /** Janus's HTTP API at {@code url} (its streaming plugin's mountpoint) instead of WHEP. */
+        public boolean janus() {
+            return janusMountpoint >= 0;
         }
     }
 
@@ -36,7 +41,7 @@ public final class LoadRun {
         long cpuStart = os.getProcessCpuTime();
         SecureRandom random = new SecureRandom();
         BcTlsCrypto crypto = DtlsClient.newCrypto();
-        WhepHttp whep = new WhepHttp(o.url());
+        Signalling signalling = o.janus() ? new JanusSignalling(o.url(), o.janusMountpoint()) : new WhepSignalling(o.url());
         List<Reactor> reactors = new ArrayList<>();
         for (int i = 0; i < o.reactors(); i++) {
             Reactor r = new Reactor(i);
@@ -54,7 +59,7 @@ public final class LoadRun {
                 Viewer v = new Viewer(i, random, crypto);
                 viewers.add(v);
                 Reactor r = reactors.get(i % reactors.size());
-                setup.execute(() -> v.open(whep, r, setup));
+                setup.execute(() -> v.open(signalling, r, setup));
                 if (o.rampMillis() > 0 && i + 1 < o.viewers()) {
                     Thread.sleep(o.rampMillis());
                 }
@@ -91,10 +96,13 @@ public final class LoadRun {
             }
             List<CompletableFuture<Integer>> closing = new ArrayList<>();
             for (Viewer v : viewers) {
-                closing.add(CompletableFuture.supplyAsync(() -> v.close(whep), setup));
+                closing.add(CompletableFuture.supplyAsync(() -> v.close(signalling), setup));
             }
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             setup.shutdownNow();
+            if (signalling instanceof AutoCloseable c) {
+                c.close();
+            }
         }
     }
 }

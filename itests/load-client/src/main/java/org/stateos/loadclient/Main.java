@@ -19,6 +19,8 @@ public final class Main {
         int setupThreads = 2;
         int ramp = 20;
         double warmup = -1;
+        URI janus = null;
+        int mountpoint = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -37,16 +39,20 @@ public final class Main {
                 case "--setup-threads" -> setupThreads = Integer.parseInt(v);
                 case "--ramp-ms" -> ramp = Integer.parseInt(v);
                 case "--warmup-seconds" -> warmup = Double.parseDouble(v);
+                case "--janus" -> janus = URI.create(v);
+                case "--mountpoint" -> mountpoint = Integer.parseInt(v);
                 default -> usage(2);
             }
+        }
+        if (janus != null) {
+            url = janus;
         }
         if (url == null || viewers < 1 || seconds <= 0 || reactors < 1 || setupThreads < 1 || ramp < 0
                 || !(report.equals("json") || report.equals("text"))) {
             usage(2);
         }
-        LoadRun.Options options = warmup < 0
-                ? new LoadRun.Options(url, viewers, seconds, reactors, setupThreads, ramp)
-                : new LoadRun.Options(url, viewers, seconds, reactors, setupThreads, ramp, warmup);
+        LoadRun.Options options = new LoadRun.Options(url, viewers, seconds, reactors, setupThreads, ramp,
+                warmup < 0 ? Math.min(2, seconds / 4) : warmup, janus != null ? mountpoint : -1);
         Report r = LoadRun.run(options);
         System.out.print(report.equals("json") ? r.json() : r.text());
         System.exit(r.totals().receiving == viewers ? 0 : 1);
@@ -55,7 +61,8 @@ public final class Main {
     private static void usage(int status) {
         System.err.println("usage: --url http://<esr>:8080/whep/<stream> [--viewers N (1)] [--seconds S (20)]"
                 + " [--report text|json] [--reactors R (1)] [--setup-threads T (2)] [--ramp-ms M (20)]"
-                + " [--warmup-seconds W (2, at most half the hold)]");
+                + " [--warmup-seconds W (2, at most half the hold)]\n"
+                + "   or: --janus http://<janus>:8088/janus [--mountpoint ID (1)] ... (Janus streaming plugin, HTTP API)");
         System.exit(status);
     }
 }
