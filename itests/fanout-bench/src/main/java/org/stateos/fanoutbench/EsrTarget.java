@@ -45,8 +45,11 @@ public final class EsrTarget implements Target {
         run(List.of("tar", "-xzf", tarball.toString(), "-C", home.toString(), "--strip-components=1"));
         // A small unit store (the default 1 GiB file is written in full on first boot) and room for the ramp.
         Files.writeString(home.resolve("etc/org.stateos.store.cfg"), "device.size.bytes = 268435456\n");
-        append(home.resolve("etc/org.stateos.webrtc.cfg"), "max.sessions = " + maxSessions);
-        append(home.resolve("etc/org.stateos.webrtc.session.cfg"), "whep.max.sessions = " + maxSessions);
+        set(home.resolve("etc/org.stateos.webrtc.cfg"), "max.sessions", Integer.toString(maxSessions));
+        // The shared 2-core box can starve the handshake threads for seconds while hundreds of viewers set up at
+        // once: give DTLS 30 s instead of 10 so a slow setup is measured, not turned into a viewer that never plays.
+        set(home.resolve("etc/org.stateos.webrtc.cfg"), "dtls.handshake.timeout.seconds", "30");
+        set(home.resolve("etc/org.stateos.webrtc.session.cfg"), "whep.max.sessions", Integer.toString(maxSessions));
         Pinned karaf = Pinned.start("stateos", serverCore, List.of(home.resolve("bin/karaf").toString(), "server"), home,
                 work.resolve("esr.log"), Map.of("JAVA_MAX_MEM", heap, "JAVA_MIN_MEM", heap,
                         "EXTRA_JAVA_OPTS", "-XX:+UseSerialGC -Dkaraf.startLocalConsole=false"));
@@ -63,9 +66,27 @@ public final class EsrTarget implements Target {
         }
     }
 
-    private static void append(Path cfg, String line) throws IOException {
-        String text = Files.exists(cfg) ? Files.readString(cfg) : "";
-        Files.writeString(cfg, text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + line + "\n");
+    /** Sets {@code key = value} in a Karaf .cfg file: replaces the key's line, or appends one. */
+    static void set(Path cfg, String key, String value) throws IOException {
+        Files.writeString(cfg, setKey(Files.exists(cfg) ? Files.readString(cfg) : "", key, value));
+    }
+
+    static String setKey(String text, String key, String value) {
+        StringBuilder out = new StringBuilder();
+        boolean done = false;
+        for (String line : text.split("\n", -1)) {
+            String t = line.strip();
+            if (!t.startsWith("#") && (t.startsWith(key + " ") || t.startsWith(key + "="))) {
+                if (!done) {
+                    out.append(key).append(" = ").append(value).append('\n');
+                    done = true;
+                }
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        String s = out.toString().replaceAll("\n+$", "\n");
+        return done ? s : s + key + " = " + value + "\n";
     }
 
     static void run(List<String> cmd) throws IOException, InterruptedException {

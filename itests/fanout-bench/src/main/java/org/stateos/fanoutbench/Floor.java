@@ -21,7 +21,7 @@ final class Floor {
         String cp = System.getProperty("java.class.path");
         int port = 5999;
         Process sink = new ProcessBuilder("taskset", "-c", Integer.toString(o.clientCore()), "java", "-cp", cp,
-                FloorBench.class.getName(), "sink", Integer.toString(port), Double.toString(o.floorSeconds() * 10 + 60))
+                FloorBench.class.getName(), "sink", Integer.toString(port), Double.toString(o.floorSeconds() * 40 + 60))
                 .redirectErrorStream(true).redirectOutput(work.resolve("floor-sink.log").toFile()).start();
         Map<String, JsonObject> modes = new LinkedHashMap<>();
         try {

@@ -59,6 +59,9 @@ final class Ramp {
         JsonObject r = LoadClientRun.run(o.clientJar(), o.clientCore(), args, new LoadClientRun.Window() {
             @Override
             public void start() {
+                if (n == o.jfrAt() && t instanceof EsrTarget) {
+                    Profiler.start(pid, o.clientCore(), o.seconds(), work.resolve(t.name() + "-" + n + ".jfr"));
+                }
                 server[0] = ProcCpu.processSeconds(pid);
                 core0[0] = ProcCpu.core(o.serverCore());
                 core1[0] = ProcCpu.core(o.clientCore());

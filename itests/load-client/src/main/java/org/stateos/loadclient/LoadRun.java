@@ -94,11 +94,23 @@ public final class LoadRun {
             for (Reactor r : reactors) {
                 r.stop();
             }
+            // Teardown on its own threads: DTLS close_notify + DELETE per viewer is slow on a loaded box, and a
+            // slow teardown must not cost the report (it is logged, not thrown).
+            ExecutorService closers = Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r, "load-close");
+                t.setDaemon(true);
+                return t;
+            });
             List<CompletableFuture<Integer>> closing = new ArrayList<>();
             for (Viewer v : viewers) {
-                closing.add(CompletableFuture.supplyAsync(() -> v.close(signalling), setup));
+                closing.add(CompletableFuture.supplyAsync(() -> v.close(signalling), closers));
             }
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            try {
+                CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                System.err.println("load-client: teardown of " + viewers.size() + " viewers took over 120 s");
+            }
+            closers.shutdownNow();
             setup.shutdownNow();
             if (signalling instanceof AutoCloseable c) {
                 c.close();
