@@ -47,8 +47,9 @@ public final class EsrTarget implements Target {
         Files.writeString(home.resolve("etc/org.stateos.store.cfg"), "device.size.bytes = 268435456\n");
         set(home.resolve("etc/org.stateos.webrtc.cfg"), "max.sessions", Integer.toString(maxSessions));
         // The shared 2-core box can starve the handshake threads for seconds while hundreds of viewers set up at
-        // once: give DTLS 30 s instead of 10 so a slow setup is measured, not turned into a viewer that never plays.
-        set(home.resolve("etc/org.stateos.webrtc.cfg"), "dtls.handshake.timeout.seconds", "30");
+        // once: give setups 60-120 s instead of 10-30 s so a slow setup is measured, not turned into a viewer that never plays.
+        set(home.resolve("etc/org.stateos.webrtc.cfg"), "dtls.handshake.timeout.seconds", "60");
+        set(home.resolve("etc/org.stateos.webrtc.session.cfg"), "connect.timeout.seconds", "120");
         set(home.resolve("etc/org.stateos.webrtc.session.cfg"), "whep.max.sessions", Integer.toString(maxSessions));
         Pinned karaf = Pinned.start("stateos", serverCore, List.of(home.resolve("bin/karaf").toString(), "server"), home,
                 work.resolve("esr.log"), Map.of("JAVA_MAX_MEM", heap, "JAVA_MIN_MEM", heap,

@@ -20,7 +20,18 @@ public final class FanoutBench {
     public static void main(String[] args) throws Exception {
         // run.sh passes the paths as system properties; the user's options are the arguments.
         Path out = Path.of(System.getProperty("fanout.out"));
-        Options o = Options.parse(args, out, Path.of(System.getProperty("fanout.tarball")),
+        // --tarball=PATH (first) runs another distribution build, e.g. a copy kept from before a change.
+        String tarball = System.getProperty("fanout.tarball");
+        List<String> rest = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--tarball=")) {
+                tarball = a.substring("--tarball=".length());
+            } else {
+                rest.add(a);
+            }
+        }
+        args = rest.toArray(String[]::new);
+        Options o = Options.parse(args, out, Path.of(tarball),
                 Path.of(System.getProperty("fanout.clientJar")), Path.of(System.getProperty("fanout.media")),
                 Path.of(System.getProperty("fanout.janusConfig")));
         String stamp = Instant.now().toString().replace(':', '-').replaceAll("\\..*", "");

@@ -55,7 +55,7 @@ final class Ramp {
         List<String> args = new ArrayList<>(t.clientArgs());
         args.addAll(List.of("--viewers", Integer.toString(n), "--seconds", Double.toString(o.seconds() + o.warmup()),
                 "--warmup-seconds", Double.toString(o.warmup()), "--ramp-ms", Integer.toString(o.rampMs()),
-                "--setup-threads", "2"));
+                "--setup-threads", "8", "--await-connected-seconds", Double.toString(o.awaitConnected())));
         JsonObject r = LoadClientRun.run(o.clientJar(), o.clientCore(), args, new LoadClientRun.Window() {
             @Override
             public void start() {
@@ -76,7 +76,8 @@ final class Ramp {
                 at[1] = System.nanoTime();
                 latency[0] = t.latency();
             }
-        }, work.resolve(t.name() + "-" + n + ".log"), o.seconds() + o.warmup() + n * o.rampMs() / 1000.0 + 180);
+        }, work.resolve(t.name() + "-" + n + ".log"),
+                o.seconds() + o.warmup() + o.awaitConnected() + n * o.rampMs() / 1000.0 + 240);
         boolean alive = t.isAlive();
         if (r == null || at[1] == 0) {
             return new Step(t.name(), n, 0, 100, 0, 0, 0, null, 0, 0, baseline, 0, 0, 0, 0, 0, 0, null, null, 0, 0,

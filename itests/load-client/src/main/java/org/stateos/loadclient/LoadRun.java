@@ -18,10 +18,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 public final class LoadRun {
     /** What to run. */
     public record Options(URI url, int viewers, double seconds, int reactors, int setupThreads, int rampMillis,
-            double warmupSeconds, int janusMountpoint) {
+            double warmupSeconds, int janusMountpoint, double awaitConnectedSeconds) {
         /** WHEP at {@code url}, the default warm-up: 2 s, at most a quarter of the hold. */
         public Options(URI url, int viewers, double seconds, int reactors, int setupThreads, int rampMillis) {
-            this(url, viewers, seconds, reactors, setupThreads, rampMillis, Math.min(2, seconds / 4), -1);
+            this(url, viewers, seconds, reactors, setupThreads, rampMillis, Math.min(2, seconds / 4), -1, 0);
         }
 
         /** Janus's HTTP API at {@code url} (its streaming plugin's mountpoint) instead of WHEP. */
@@ -34,6 +34,26 @@ public final class LoadRun {
     public static final String STEADY_END = "load-client: steady window end";
 
     private LoadRun() {
+    }
+
+    /**
+     * Waits until no viewer is still setting up (each CONNECTED, FAILED or CLOSED) or {@code seconds} pass, so the
+     * steady window measures viewers that are all receiving: on a loaded box hundreds of DTLS handshakes take a
+     * while. 0: do not wait.
+     */
+    static void awaitSetups(List<Viewer> viewers, double seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < deadline) {
+            long pending = viewers.stream().filter(v -> v.state() == Viewer.State.NEW || v.state() == Viewer.State.CHECKING
+                    || v.state() == Viewer.State.HANDSHAKE).count();
+            if (pending == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        if (seconds > 0) {
+            System.err.println("load-client: viewers still setting up after " + seconds + " s");
+        }
     }
 
     public static Report run(Options o) throws Exception {
@@ -64,6 +84,7 @@ public final class LoadRun {
                     Thread.sleep(o.rampMillis());
                 }
             }
+            awaitSetups(viewers, o.awaitConnectedSeconds());
             long holdNanos = (long) (o.seconds() * 1e9);
             long warmup = Math.min((long) (o.warmupSeconds() * 1e9), holdNanos / 2);
             Thread.sleep(warmup / 1_000_000L);

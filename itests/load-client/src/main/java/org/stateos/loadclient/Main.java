@@ -21,6 +21,7 @@ public final class Main {
         double warmup = -1;
         URI janus = null;
         int mountpoint = 1;
+        double awaitConnected = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -41,6 +42,7 @@ public final class Main {
                 case "--warmup-seconds" -> warmup = Double.parseDouble(v);
                 case "--janus" -> janus = URI.create(v);
                 case "--mountpoint" -> mountpoint = Integer.parseInt(v);
+                case "--await-connected-seconds" -> awaitConnected = Double.parseDouble(v);
                 default -> usage(2);
             }
         }
@@ -52,7 +54,7 @@ public final class Main {
             usage(2);
         }
         LoadRun.Options options = new LoadRun.Options(url, viewers, seconds, reactors, setupThreads, ramp,
-                warmup < 0 ? Math.min(2, seconds / 4) : warmup, janus != null ? mountpoint : -1);
+                warmup < 0 ? Math.min(2, seconds / 4) : warmup, janus != null ? mountpoint : -1, awaitConnected);
         Report r = LoadRun.run(options);
         System.out.print(report.equals("json") ? r.json() : r.text());
         System.exit(r.totals().receiving == viewers ? 0 : 1);
@@ -61,7 +63,8 @@ public final class Main {
     private static void usage(int status) {
         System.err.println("usage: --url http://<esr>:8080/whep/<stream> [--viewers N (1)] [--seconds S (20)]"
                 + " [--report text|json] [--reactors R (1)] [--setup-threads T (2)] [--ramp-ms M (20)]"
-                + " [--warmup-seconds W (2, at most half the hold)]\n"
+                + " [--warmup-seconds W (2, at most half the hold)] [--await-connected-seconds A (0): wait for every"
+                + " setup to end, at most A s, before the warm-up]\n"
                 + "   or: --janus http://<janus>:8088/janus [--mountpoint ID (1)] ... (Janus streaming plugin, HTTP API)");
         System.exit(status);
     }
