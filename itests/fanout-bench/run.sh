@@ -15,7 +15,7 @@ out="$here/target"
 for a in "$@"; do
   if [ "$a" = "--help" ] || [ "$a" = "-h" ]; then
     sed -n '2,10p' "$0"; echo; echo "Options are passed to org.stateos.fanoutbench.FanoutBench:"
-    grep -A16 'USAGE = """' "$here/src/main/java/org/stateos/fanoutbench/Options.java" | sed '1d;/"""/,$d'
+    grep -A17 'USAGE = """' "$here/src/main/java/org/stateos/fanoutbench/Options.java" | sed '1d;/"""/,$d'
     exit 0
   fi
 done

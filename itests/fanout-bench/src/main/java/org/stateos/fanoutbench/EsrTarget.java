@@ -37,6 +37,9 @@ public final class EsrTarget implements Target {
      */
     public static EsrTarget start(Path tarball, Path work, Path media, int serverCore, int clientCore, String heap,
             int maxSessions) throws Exception {
+        if (status("http://127.0.0.1:8080/api/status") != -1) {
+            throw new IllegalStateException("something already answers on 127.0.0.1:8080 in this namespace: stop it first");
+        }
         Path home = work.resolve("esr");
         if (Files.exists(home)) {
             run(List.of("rm", "-rf", home.toString()));

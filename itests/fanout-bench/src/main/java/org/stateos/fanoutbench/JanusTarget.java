@@ -29,6 +29,9 @@ public final class JanusTarget implements Target {
         if (!Files.isExecutable(janusBin)) {
             throw new IllegalStateException("janus is not installed: apt-get install -y janus (Debian's 1.1.x)");
         }
+        if (EsrTarget.status("http://127.0.0.1:8088/janus/info") != -1) {
+            throw new IllegalStateException("something already answers on 127.0.0.1:8088 in this namespace: stop it first");
+        }
         Pinned janus = Pinned.start("janus", serverCore, List.of(janusBin.toString(), "-F", configDir.toString(),
                 "-C", configDir.resolve("janus.jcfg").toString(), "-o"), configDir, work.resolve("janus.log"), Map.of());
         try {

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The driver's options ({@code --name=value}); run.sh fills in the paths. */
-record Options(int max, double seconds, double warmup, int rampMs, double awaitConnected, List<Integer> steps, boolean janus, boolean ours,
+record Options(int max, double seconds, double warmup, int rampMs, int setupThreads, double awaitConnected, List<Integer> steps, boolean janus, boolean ours,
         boolean keepGoing, double floorSeconds, double baselineSeconds, int serverCore, int clientCore, String heap,
         double maxLossPercent, double maxP99Ms, int jfrAt, Path tarball, Path clientJar, Path media, Path janusConfig, Path out,
         String label) {
@@ -17,6 +17,7 @@ record Options(int max, double seconds, double warmup, int rampMs, double awaitC
               --seconds=S        steady window per step (20)       --warmup=W  seconds before it (15)
               --ramp-ms=M        between viewer opens (10)          --keep-going  run every step even after a failure
               --await-connected=S  wait up to S s for every setup to end before the warm-up (120)
+              --setup-threads=T  the load client's signalling + DTLS threads (4)
               --only=stateos|janus|floor  one part only (default all)
               --floor-seconds=S  per floor mode (3)                 --baseline-seconds=S  0-viewer window (10)
               --server-core=0 --client-core=1  --heap=512m
@@ -31,6 +32,7 @@ record Options(int max, double seconds, double warmup, int rampMs, double awaitC
         double warmup = 15;
         int rampMs = 10;
         double awaitConnected = 120;
+        int setupThreads = 4;
         List<Integer> steps = List.of(25, 50, 100, 200, 400, 700, 1000);
         String only = "all";
         boolean keepGoing = false;
@@ -59,6 +61,7 @@ record Options(int max, double seconds, double warmup, int rampMs, double awaitC
                 case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--ramp-ms" -> rampMs = Integer.parseInt(v);
                 case "--await-connected" -> awaitConnected = Double.parseDouble(v);
+                case "--setup-threads" -> setupThreads = Integer.parseInt(v);
                 case "--only" -> only = v;
                 case "--keep-going" -> keepGoing = true;
                 case "--floor-seconds" -> floorSeconds = Double.parseDouble(v);
@@ -75,7 +78,7 @@ record Options(int max, double seconds, double warmup, int rampMs, double awaitC
         }
         final int cap = max;
         List<Integer> cut = steps.stream().filter(n -> n <= cap).toList();
-        return new Options(max, seconds, warmup, rampMs, awaitConnected, cut, only.equals("all") || only.equals("janus"),
+        return new Options(max, seconds, warmup, rampMs, setupThreads, awaitConnected, cut, only.equals("all") || only.equals("janus"),
                 only.equals("all") || only.equals("stateos"), keepGoing,
                 only.equals("all") || only.equals("floor") ? floorSeconds : 0, baselineSeconds, serverCore, clientCore,
                 heap, maxLoss, maxP99, jfrAt, tarball, clientJar, media, janusConfig, out, label);

@@ -26,7 +26,10 @@ public final class Pinned implements AutoCloseable {
         ProcessBuilder b = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         b.environment().putAll(env);
-        return new Pinned(name, b.start(), log);
+        Pinned p = new Pinned(name, b.start(), log);
+        // A driver stopped with Ctrl-C or kill must not leave a node, Janus or ffmpeg behind in the namespace.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::close, "stop-" + name));
+        return p;
     }
 
     public long pid() {

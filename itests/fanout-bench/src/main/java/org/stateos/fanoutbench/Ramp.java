@@ -55,7 +55,7 @@ final class Ramp {
         List<String> args = new ArrayList<>(t.clientArgs());
         args.addAll(List.of("--viewers", Integer.toString(n), "--seconds", Double.toString(o.seconds() + o.warmup()),
                 "--warmup-seconds", Double.toString(o.warmup()), "--ramp-ms", Integer.toString(o.rampMs()),
-                "--setup-threads", "8", "--await-connected-seconds", Double.toString(o.awaitConnected())));
+                "--setup-threads", Integer.toString(o.setupThreads()), "--await-connected-seconds", Double.toString(o.awaitConnected())));
         JsonObject r = LoadClientRun.run(o.clientJar(), o.clientCore(), args, new LoadClientRun.Window() {
             @Override
             public void start() {
