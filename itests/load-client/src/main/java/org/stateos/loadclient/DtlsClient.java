@@ -43,6 +43,8 @@ public final class DtlsClient {
     public record Connected(SrtpKeys keys, DTLSTransport dtls) {
     }
 
+    static final int HANDSHAKE_TIMEOUT_MILLIS = 45_000;
+
     private DtlsClient() {
     }
 
@@ -55,6 +57,12 @@ public final class DtlsClient {
             @Override
             protected ProtocolVersion[] getSupportedVersions() {
                 return ProtocolVersion.DTLSv12.only();
+            }
+
+            /** A server that dropped the session mid-handshake must not hold a setup thread for ever. */
+            @Override
+            public int getHandshakeTimeoutMillis() {
+                return HANDSHAKE_TIMEOUT_MILLIS;
             }
 
             @Override

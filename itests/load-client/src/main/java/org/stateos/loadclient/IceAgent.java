@@ -2,6 +2,7 @@ package org.stateos.loadclient;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,6 +25,8 @@ public final class IceAgent {
 
     private final String username;
     private final SecretKeySpec key;
+    private final String localUfragPrefix;
+    private final SecretKeySpec localKey;
     private final long tieBreaker;
     private final SecureRandom random;
     private final byte[][] pending = new byte[PENDING][];
@@ -31,8 +34,15 @@ public final class IceAgent {
     private int lastError;
 
     public IceAgent(String localUfrag, String remoteUfrag, String remotePwd, SecureRandom random) {
+        this(localUfrag, null, remoteUfrag, remotePwd, random);
+    }
+
+    /** With our password too: then checks from the server (libnice's triggered checks, even in ICE-lite) are answered. */
+    public IceAgent(String localUfrag, String localPwd, String remoteUfrag, String remotePwd, SecureRandom random) {
         this.username = remoteUfrag + ":" + localUfrag;
         this.key = StunIntegrity.key(remotePwd);
+        this.localUfragPrefix = localUfrag + ":";
+        this.localKey = localPwd == null ? null : StunIntegrity.key(localPwd);
         this.random = random;
         this.tieBreaker = random.nextLong() & Long.MAX_VALUE;
     }
@@ -78,6 +88,28 @@ public final class IceAgent {
         }
         pending[slot] = null;
         return true;
+    }
+
+    /**
+     * A success response to an authentic binding request from the server ({@code ourUfrag:theirUfrag}, our
+     * password), or null when the datagram is no such request. Janus's libnice sends triggered checks even as
+     * ICE-lite and fails the pair if they go unanswered; the node sends none.
+     */
+    public ByteBuf answerRequest(ByteBuf datagram, InetSocketAddress from, StunIntegrity integrity) {
+        if (localKey == null) {
+            return null;
+        }
+        StunMessage m;
+        try {
+            m = StunMessage.parse(datagram);
+        } catch (StunException e) {
+            return null;
+        }
+        if (m.type() != StunMessage.BINDING_REQUEST || m.username() == null || !m.username().startsWith(localUfragPrefix)
+                || !integrity.fingerprintValid(datagram, m) || !integrity.integrityValid(datagram, m, localKey)) {
+            return null;
+        }
+        return StunWriter.bindingSuccess(UnpooledByteBufAllocator.DEFAULT, m.transactionId(), from, localKey, integrity);
     }
 
     /** The last error code the server answered (401 wrong credentials, 487 role conflict), 0 if none. */

@@ -3,7 +3,6 @@ package org.stateos.loadclient;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
@@ -45,7 +44,8 @@ public final class Viewer {
     private DtlsCertificate certificate;
     private DatagramChannel channel;
     private Answer answer;
-    private URI location;
+    private Signalling.Remote remote;
+    private InetSocketAddress serverAddress;
     private IceAgent ice;
     private QueuedDatagramTransport dtlsTransport;
     private volatile DTLSTransport dtls;
@@ -109,22 +109,28 @@ public final class Viewer {
         return channel;
     }
 
-    /** Setup thread: certificate, offer, POST, answer, UDP channel; then joins {@code reactor} to run ICE. */
-    public void open(WhepHttp whep, Reactor reactor, Executor handshakes) {
+    /**
+     * Setup thread: certificate, signalling (WHEP: offer → answer; Janus: its offer), UDP channel connected to the
+     * server's candidate, then whatever the signalling still owes (Janus: our answer); then joins {@code reactor}
+     * to run ICE.
+     */
+    public void open(Signalling signalling, Reactor reactor, Executor handshakes) {
         try {
             certificate = DtlsCertificate.generate(crypto, random);
-            String offer = Offer.build(random.nextLong() & Long.MAX_VALUE, ufrag, pwd, certificate.sha256Fingerprint());
-            WhepHttp.Created created = whep.post(offer);
+            Signalling.Local local = new Signalling.Local(ufrag, pwd, certificate.sha256Fingerprint(),
+                    random.nextLong() & Long.MAX_VALUE);
+            remote = signalling.open(local);
             createdNanos = System.nanoTime();
-            location = created.location();
-            answer = Answer.parse(created.answer());
-            ice = new IceAgent(ufrag, answer.iceUfrag(), answer.icePwd(), random);
-            InetSocketAddress remote = pickCandidate(whep.url().getHost());
+            answer = remote.description();
+            ice = new IceAgent(ufrag, pwd, answer.iceUfrag(), answer.icePwd(), random);
+            InetSocketAddress server = pickCandidate(signalling.host());
             channel = DatagramChannel.open();
             channel.configureBlocking(false);
             channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
             channel.bind(new InetSocketAddress(0));
-            channel.connect(remote);
+            channel.connect(server);
+            serverAddress = server;
+            signalling.connected(remote, local, (InetSocketAddress) channel.getLocalAddress());
             dtlsTransport = new QueuedDatagramTransport(d -> channel.write(ByteBuffer.wrap(d)));
             this.handshakes = handshakes;
             state = State.CHECKING;
@@ -174,6 +180,11 @@ public final class Viewer {
         ByteBuf b = r.inBuf.setIndex(0, n);
         int first = r.in[0] & 0xFF;
         if (first <= 3) {
+            ByteBuf reply = ice.answerRequest(b, serverAddress, r.integrity);
+            if (reply != null) {
+                sendStun(reply);
+                return;
+            }
             if (ice.onResponse(b, r.integrity)) {
                 lastConsentOk = now;
                 if (state == State.CHECKING) {
@@ -371,8 +382,8 @@ public final class Viewer {
 
     // ------------------------------------------------------------------ after the reactor stopped
 
-    /** Ends the viewer: DTLS close_notify, DELETE, channel closed. Returns the DELETE status (-1 none). */
-    public int close(WhepHttp whep) {
+    /** Ends the viewer: DTLS close_notify, DELETE (or Janus destroy), channel closed. Returns its status (-1 none). */
+    public int close(Signalling signalling) {
         int status = -1;
         DTLSTransport d = dtls;
         if (d != null) {
@@ -385,8 +396,8 @@ public final class Viewer {
         if (dtlsTransport != null) {
             dtlsTransport.close();
         }
-        if (location != null) {
-            status = whep.delete(location);
+        if (remote != null) {
+            status = signalling.close(remote);
         }
         if (channel != null) {
             try {

@@ -510,11 +510,9 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
             t.sendRtp(packet);
             return;
         }
-        // The transport protects in place: send a copy, keep the plain packet for NACKs.
-        ByteBuf copy = alloc.buffer(packet.readableBytes() + PeerTransport.SRTP_TRAILER_BYTES);
-        copy.writeBytes(packet, packet.readerIndex(), packet.readableBytes());
+        // The transport protects a copy straight into its output buffer; the plain packet stays for NACKs.
+        t.sendRtpCopy(packet);
         keep.store(packet, System.nanoTime());
-        t.sendRtp(copy);
     }
 
     /**

@@ -118,6 +118,30 @@ final class PeerSession implements PeerTransport {
     }
 
     @Override
+    public void sendRtpCopy(ByteBuf plainRtp) {
+        if (!loop.inEventLoop()) {
+            PeerTransport.super.sendRtpCopy(plainRtp); // copies now: the caller's buffer may change after we return
+            return;
+        }
+        InetSocketAddress to = selected;
+        if (state != State.CONNECTED || to == null) {
+            return;
+        }
+        ByteBuf out = server.alloc().buffer(plainRtp.readableBytes() + SRTP_TRAILER_BYTES);
+        try {
+            sender.protectRtp(plainRtp, out);
+        } catch (SrtpException e) {
+            out.release();
+            server.dropped("cannot protect outgoing RTP: " + e.getMessage(), to);
+            return;
+        }
+        int bytes = out.readableBytes();
+        server.write(out, to);
+        packetsSent++;
+        bytesSent += bytes;
+    }
+
+    @Override
     public void sendRtcp(ByteBuf plainRtcp) {
         send(plainRtcp, true);
     }

@@ -33,6 +33,18 @@ public interface PeerTransport extends AutoCloseable {
      */
     void sendRtp(ByteBuf plainRtp);
 
+    /**
+     * Protects and sends a copy of one plain RTP packet; the caller keeps {@code plainRtp}, unchanged, and its
+     * reference (a NACK buffer holds it). The transport protects straight into its output buffer: one pass
+     * over the payload instead of a copy and then an in-place pass. This default copies and calls
+     * {@link #sendRtp}.
+     */
+    default void sendRtpCopy(ByteBuf plainRtp) {
+        ByteBuf copy = plainRtp.alloc().buffer(plainRtp.readableBytes() + SRTP_TRAILER_BYTES);
+        copy.writeBytes(plainRtp, plainRtp.readerIndex(), plainRtp.readableBytes());
+        sendRtp(copy);
+    }
+
     /** As {@link #sendRtp} for one compound RTCP packet. */
     void sendRtcp(ByteBuf plainRtcp);
 

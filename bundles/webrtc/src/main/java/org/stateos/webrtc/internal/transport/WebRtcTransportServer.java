@@ -284,6 +284,11 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
 
     // ------------------------------------------------------------------ output
 
+    /** The UDP channel's allocator, for protected packets written to it. */
+    io.netty.buffer.ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
     /** Writes one datagram now (STUN answers, DTLS flights); any thread. */
     void writeAndFlush(ByteBuf content, InetSocketAddress to) {
         channel.writeAndFlush(new DatagramPacket(content, to), channel.voidPromise());

@@ -1,0 +1,154 @@
+package org.stateos.fanoutbench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.Locale;
+import org.stateos.webrtc.internal.srtp.SrtpContext;
+import org.stateos.webrtc.internal.srtp.SrtpProfile;
+
+/**
+ * The floor: what the node's own per-packet work costs at best on this machine, one thread, no Netty, no fan-out
+ * logic. Per packet: {@link SrtpContext#protectRtp} of a 1212-byte RTP packet (12-byte header + 1200 payload, the
+ * node's {@code rtp.max.payload.bytes}) in a reused direct buffer, then {@link DatagramChannel#send} on loopback
+ * to a sink socket that another process (pinned to the client's core) drains. Also protect alone and send alone.
+ *
+ * <pre>java -cp ... FloorBench sink PORT SECONDS     (prints the datagrams it drained)
+ * java -cp ... FloorBench send PORT SECONDS        (prints one JSON object per mode)</pre>
+ *
+ * CPU is this thread's CPU time (user + system, which on loopback includes the receive-side softirq work the
+ * kernel runs in the sender's context), divided by packets; each mode runs for SECONDS of CPU time after 1.5 s of
+ * CPU time of warm-up. packets/s is packets per CPU second (what one core would do alone); the wall-clock rate,
+ * lower on a shared core, is reported beside it.
+ */
+public final class FloorBench {
+    static final int HEADER = 12;
+    static final int PAYLOAD = 1200;
+
+    private FloorBench() {
+    }
+
+    /** One mode's figures. */
+    public record Result(String mode, long packets, double wallSeconds, double cpuSeconds) {
+        /** Per second of this thread's CPU: the rate one whole core would sustain. */
+        public double packetsPerSecond() {
+            return packets / cpuSeconds;
+        }
+
+        public double cpuMicrosPerPacket() {
+            return cpuSeconds * 1e6 / packets;
+        }
+
+        String json() {
+            return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"packets\":%d,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
+                    + "\"packets_per_s\":%.0f,\"packets_per_wall_s\":%.0f,\"cpu_us_per_packet\":%.3f}", mode, packets,
+                    wallSeconds, cpuSeconds, packetsPerSecond(), packets / wallSeconds, cpuMicrosPerPacket());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: FloorBench sink|send PORT SECONDS");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[1]);
+        double seconds = Double.parseDouble(args[2]);
+        if (args[0].equals("sink")) {
+            sink(port, seconds);
+            return;
+        }
+        InetSocketAddress sink = new InetSocketAddress("127.0.0.1", port);
+        for (String mode : new String[] {"send", "gcm", "ctr_hmac", "gcm+send", "ctr_hmac+send"}) {
+            measure(mode, sink, 1.5); // warm-up: JIT, cipher init paths
+            System.out.println(measure(mode, sink, seconds).json());
+        }
+    }
+
+    /** Drains datagrams until {@code seconds} pass without any; prints how many. */
+    static void sink(int port, double seconds) throws Exception {
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ch.bind(new InetSocketAddress("127.0.0.1", port));
+            ch.socket().setSoTimeout(0);
+            ByteBuffer b = ByteBuffer.allocateDirect(2048);
+            long count = 0;
+            ch.configureBlocking(false);
+            long idleSince = System.nanoTime();
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
+            System.out.println("sink ready");
+            System.out.flush();
+            while (System.nanoTime() < deadline) {
+                b.clear();
+                if (ch.receive(b) != null) {
+                    count++;
+                    idleSince = System.nanoTime();
+                } else if (count > 0 && System.nanoTime() - idleSince > 5_000_000_000L) {
+                    break;
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            System.out.println("sink drained " + count);
+        }
+    }
+
+    static Result measure(String mode, InetSocketAddress sink, double seconds) throws Exception {
+        boolean send = mode.contains("send");
+        SrtpContext ctx = null;
+        if (mode.startsWith("gcm") || mode.startsWith("ctr_hmac")) {
+            SrtpProfile profile = mode.startsWith("gcm") ? SrtpProfile.AEAD_AES_128_GCM : SrtpProfile.AES_CM_128_HMAC_SHA1_80;
+            SecureRandom r = new SecureRandom();
+            byte[] key = new byte[profile.keyBytes];
+            byte[] salt = new byte[profile.saltBytes];
+            r.nextBytes(key);
+            r.nextBytes(salt);
+            ctx = new SrtpContext(profile, key, salt);
+        }
+        ByteBuf p = Unpooled.directBuffer(HEADER + PAYLOAD + 16);
+        p.writeByte(0x80).writeByte(96).writeShort(0).writeInt(0).writeInt(0x1234_5678);
+        p.writeZero(PAYLOAD);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.configureBlocking(false); // as Netty's NIO datagram channel
+            long packets = 0;
+            int seq = 1000;
+            long timestamp = 0;
+            long start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
+            // The budget is CPU time, not wall time: on a shared core the thread may get a fraction of it, and the
+            // warm-up must still reach the JIT's compiled code.
+            long budget = (long) (seconds * 1e9);
+            while (true) {
+                for (int i = 0; i < 256; i++) {
+                    seq = (seq + 1) & 0xFFFF;
+                    timestamp += 3000;
+                    p.setIndex(0, HEADER + PAYLOAD);
+                    p.setShort(2, seq);
+                    p.setInt(4, (int) timestamp);
+                    if (ctx != null) {
+                        ctx.protectRtp(p);
+                    }
+                    if (send) {
+                        while (ch.send(p.nioBuffer(), sink) == 0) {
+                            Thread.onSpinWait(); // socket buffer full: retry, the packet is counted once
+                        }
+                    }
+                }
+                packets += 256;
+                if (threads.getCurrentThreadCpuTime() - cpuStart >= budget) {
+                    break;
+                }
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            return new Result(mode, packets, wall, cpu);
+        } finally {
+            p.release();
+        }
+    }
+}

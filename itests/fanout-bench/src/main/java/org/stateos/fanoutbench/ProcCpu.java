@@ -1,0 +1,74 @@
+package org.stateos.fanoutbench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * CPU time from /proc: a process's utime + stime (fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s on
+ * Linux x86-64) and a core's busy time from /proc/stat. A process's own figure excludes time the kernel accounts as
+ * softirq when IRQ time accounting is on; the core's figure includes everything that ran there (other processes
+ * too on a shared box), so the report gives both.
+ */
+public final class ProcCpu {
+    /** USER_HZ: fixed at 100 by the Linux ABI on x86-64 whatever the kernel's HZ. */
+    static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcCpu() {
+    }
+
+    /** utime + stime of {@code pid} in seconds (threads included: /proc/PID/stat sums them); -1 when gone. */
+    public static double processSeconds(long pid) {
+        try {
+            return parseStat(Files.readString(Path.of("/proc/" + pid + "/stat")));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** utime + stime in seconds from one /proc/PID/stat line; the command name may hold spaces and ')'. */
+    static double parseStat(String line) {
+        int close = line.lastIndexOf(')');
+        if (close < 0) {
+            throw new IllegalArgumentException("not a /proc/PID/stat line: " + line);
+        }
+        String[] f = line.substring(close + 2).trim().split("\\s+");
+        // f[0] is field 3 (state): utime is field 14 → f[11], stime field 15 → f[12].
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+    }
+
+    /** Busy and softirq seconds of core {@code cpu} since boot, from /proc/stat. */
+    public record CoreTimes(double busySeconds, double softirqSeconds, double totalSeconds) {
+        public CoreTimes minus(CoreTimes earlier) {
+            return new CoreTimes(busySeconds - earlier.busySeconds, softirqSeconds - earlier.softirqSeconds,
+                    totalSeconds - earlier.totalSeconds);
+        }
+    }
+
+    public static CoreTimes core(int cpu) {
+        try {
+            return parseCore(Files.readAllLines(Path.of("/proc/stat")), cpu);
+        } catch (IOException e) {
+            return new CoreTimes(0, 0, 0);
+        }
+    }
+
+    /** {@code cpuN user nice system idle iowait irq softirq steal ...}: busy = all but idle and iowait. */
+    static CoreTimes parseCore(List<String> procStat, int cpu) {
+        String prefix = "cpu" + cpu + " ";
+        for (String l : procStat) {
+            if (l.startsWith(prefix)) {
+                String[] f = l.trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < Math.min(f.length, 9); i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+                return new CoreTimes((total - idle) / TICKS_PER_SECOND, Long.parseLong(f[7]) / TICKS_PER_SECOND,
+                        total / TICKS_PER_SECOND);
+            }
+        }
+        throw new IllegalArgumentException("no line for cpu" + cpu + " in /proc/stat");
+    }
+}

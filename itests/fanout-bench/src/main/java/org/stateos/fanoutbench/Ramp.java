@@ -1,0 +1,115 @@
+package org.stateos.fanoutbench;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ramps one target through the viewer counts until a step fails the criteria: every step is a fresh load-client
+ * run (viewers opened {@code rampMs} apart, a warm-up, then the steady window), the server's CPU sampled at the
+ * client's window markers.
+ */
+final class Ramp {
+    private final Options o;
+    private final Path work;
+
+    Ramp(Options o, Path work) {
+        this.o = o;
+        this.work = work;
+    }
+
+    /** Server CPU at 0 viewers with the stream published: a fraction of one core over {@code seconds}. */
+    double baseline(Target t, double seconds) throws InterruptedException {
+        double cpu0 = ProcCpu.processSeconds(t.pid());
+        long t0 = System.nanoTime();
+        Thread.sleep((long) (seconds * 1000));
+        double cpu1 = ProcCpu.processSeconds(t.pid());
+        return (cpu1 - cpu0) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    List<Step> run(Target t, double baseline, List<Integer> counts) throws Exception {
+        List<Step> steps = new ArrayList<>();
+        for (int n : counts) {
+            Step s = step(t, n, baseline);
+            steps.add(s);
+            System.err.println(Report.row(s));
+            if (!s.passed() && !o.keepGoing()) {
+                break;
+            }
+            // Let the server reclaim the previous viewers' sessions before the next step.
+            Thread.sleep(3000);
+        }
+        return steps;
+    }
+
+    private Step step(Target t, int n, double baseline) throws Exception {
+        long pid = t.pid();
+        double[] server = new double[2];
+        long[] at = new long[2];
+        ProcCpu.CoreTimes[] core0 = new ProcCpu.CoreTimes[2];
+        ProcCpu.CoreTimes[] core1 = new ProcCpu.CoreTimes[2];
+        @SuppressWarnings("unchecked")
+        Optional<Target.Latency>[] latency = new Optional[] {Optional.empty()};
+        List<String> args = new ArrayList<>(t.clientArgs());
+        args.addAll(List.of("--viewers", Integer.toString(n), "--seconds", Double.toString(o.seconds() + o.warmup()),
+                "--warmup-seconds", Double.toString(o.warmup()), "--ramp-ms", Integer.toString(o.rampMs()),
+                "--setup-threads", Integer.toString(o.setupThreads()), "--await-connected-seconds", Double.toString(o.awaitConnected())));
+        JsonObject r = LoadClientRun.run(o.clientJar(), o.clientCore(), args, new LoadClientRun.Window() {
+            @Override
+            public void start() {
+                if (n == o.jfrAt() && t instanceof EsrTarget) {
+                    Profiler.start(pid, o.clientCore(), o.seconds(), work.resolve(t.name() + "-" + n + ".jfr"));
+                }
+                server[0] = ProcCpu.processSeconds(pid);
+                core0[0] = ProcCpu.core(o.serverCore());
+                core1[0] = ProcCpu.core(o.clientCore());
+                at[0] = System.nanoTime();
+            }
+
+            @Override
+            public void end() {
+                server[1] = ProcCpu.processSeconds(pid);
+                core0[1] = ProcCpu.core(o.serverCore());
+                core1[1] = ProcCpu.core(o.clientCore());
+                at[1] = System.nanoTime();
+                latency[0] = t.latency();
+            }
+        }, work.resolve(t.name() + "-" + n + ".log"),
+                o.seconds() + o.warmup() + o.awaitConnected() + n * o.rampMs() / 1000.0 + 240);
+        boolean alive = t.isAlive();
+        if (r == null || at[1] == 0) {
+            return new Step(t.name(), n, 0, 100, 0, 0, 0, null, 0, 0, baseline, 0, 0, 0, 0, 0, 0, null, null, 0, 0,
+                    "load client produced no report (see " + t.name() + "-" + n + ".log)");
+        }
+        JsonObject total = r.getAsJsonObject("total");
+        JsonObject client = r.getAsJsonObject("client_cpu");
+        int receiving = total.get("receiving").getAsInt();
+        double loss = total.get("video_loss_percent").getAsDouble();
+        double window = (at[1] - at[0]) / 1e9;
+        double serverCore = (server[1] - server[0]) / window;
+        ProcCpu.CoreTimes c0 = core0[1].minus(core0[0]);
+        ProcCpu.CoreTimes c1 = core1[1].minus(core1[0]);
+        double clientCore = client.get("steady_core_fraction").getAsDouble();
+        String profile = null;
+        for (var v : r.getAsJsonArray("viewers")) {
+            var srtp = v.getAsJsonObject().get("srtp");
+            if (srtp != null && !srtp.isJsonNull()) {
+                profile = srtp.getAsString();
+                break;
+            }
+        }
+        Double p50 = latency[0].map(l -> l.p50Micros() / 1000).orElse(null);
+        Double p99 = latency[0].map(l -> l.p99Micros() / 1000).orElse(null);
+        String failure = Step.judge(n, receiving, loss, p99, alive, o.maxLossPercent(), o.maxP99Ms());
+        return new Step(t.name(), n, receiving, loss, total.get("video_lost").getAsLong(),
+                total.get("video_expected").getAsLong(), total.get("packets_per_s_per_viewer").getAsDouble(), profile,
+                window, serverCore, baseline, receiving == 0 ? 0 : (serverCore - baseline) / receiving,
+                c0.totalSeconds() > 0 ? c0.busySeconds() / c0.totalSeconds() : 0,
+                c0.totalSeconds() > 0 ? c0.softirqSeconds() / c0.totalSeconds() : 0,
+                c1.totalSeconds() > 0 ? c1.busySeconds() / c1.totalSeconds() : 0, clientCore,
+                receiving == 0 ? 0 : clientCore / receiving, p50, p99,
+                total.get("keyframe_wait_ms_mean").getAsDouble(), total.get("setup_ms_mean").getAsDouble(), failure);
+    }
+}
