@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Operations that do I/O return a {@link CompletionStage}; failures complete it exceptionally with a
  * {@link StoreException} subclass (wrapped in a {@code CompletionException} by dependent stages). Today reads
- * complete on the calling thread and writes on the engine's commit thread; callers must not rely on either.
+ * of the device complete on the store's read threads (a cache hit on the calling thread) and writes on the
+ * engine's acknowledgement thread; callers must not rely on either.
  */
 public interface UnitStore {
 
