@@ -134,6 +134,8 @@ final class StoreCore implements UnitStore, AutoCloseable {
         volatile long lastAccess;
         /** {@code touchEpoch} when last put (or put again): the tombstone collector spares units touched during a pass. */
         volatile long touched;
+        /** Set (under this object's lock) once the tombstone collector has queued this unit's delete records. */
+        boolean released;
 
         Meta(UnitId id, int size, long created, RetentionClass cls, long windowMillis) {
             this.id = id;
@@ -366,8 +368,13 @@ final class StoreCore implements UnitStore, AutoCloseable {
         UnitId id = unit.id();
         Meta existing = metas.get(id);
         if (existing != null) {
-            existing.touched = touchEpoch.get(); // in use again: a collection pass running now spares it
-            return strengthen(existing, options.retention()).thenApply(v -> id);
+            synchronized (existing) { // against the tombstone collector releasing it at this moment
+                if (!existing.released) {
+                    existing.touched = touchEpoch.get(); // in use again: a collection pass running now spares it
+                    return strengthen(existing, options.retention()).thenApply(v -> id);
+                }
+            }
+            // released a moment ago: its delete records are already queued, so writing it again lands after them
         }
         CompletableFuture<UnitId> mine = new CompletableFuture<>();
         CompletableFuture<UnitId> other = inflight.putIfAbsent(id, mine);
@@ -941,15 +948,24 @@ final class StoreCore implements UnitStore, AutoCloseable {
             int units = 0;
             for (int i = order.size() - 1; i >= 0; i--) {
                 Meta m = metas.get(order.get(i));
-                if (m == null || m.cls == RetentionClass.PINNED || m.touched >= epoch || closed) {
+                if (m == null || m.cls == RetentionClass.PINNED) {
                     continue;
                 }
-                account(m, -1);
+                // Under m's lock: a concurrent put of the same unit either touched it first (spared) or finds it
+                // released and writes it again; the deletes are queued before the unit leaves `metas`, so such a
+                // re-write is always logged after them and survives replay.
+                synchronized (m) {
+                    if (m.touched >= epoch || closed) {
+                        continue;
+                    }
+                    m.released = true;
+                    byte[] key = m.id.bytes();
+                    deletes.add(log.delete(RecordKinds.UNIT, key));
+                    deletes.add(log.delete(RecordKinds.UNIT_META, key));
+                    account(m, -1);
+                }
                 tombstonedUnits.incrementAndGet();
                 cache.remove(m.id);
-                byte[] key = m.id.bytes();
-                deletes.add(log.delete(RecordKinds.UNIT, key));
-                deletes.add(log.delete(RecordKinds.UNIT_META, key));
                 bytes += m.size;
                 units++;
             }
