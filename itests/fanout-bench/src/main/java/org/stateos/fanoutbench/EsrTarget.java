@@ -60,6 +60,8 @@ public final class EsrTarget implements Target {
         try {
             Wait.until("the node's GET /api/status to answer 200", Duration.ofSeconds(120),
                     () -> status("http://127.0.0.1:8080/api/status") == 200);
+            // /api/status can answer before the RTMP bundle listens; ffmpeg gives up on a refused connection.
+            Wait.until("the node's RTMP port 1935 to accept", Duration.ofSeconds(60), () -> accepts(1935));
             Pinned ffmpeg = Publisher.rtmp(media, clientCore, work);
             Wait.until("stream " + STREAM + " in /api/streams", Duration.ofSeconds(60),
                     () -> body("http://127.0.0.1:8080/api/streams").contains("\"" + STREAM + "\""));
@@ -97,6 +99,15 @@ public final class EsrTarget implements Target {
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue());
+        }
+    }
+
+    static boolean accepts(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

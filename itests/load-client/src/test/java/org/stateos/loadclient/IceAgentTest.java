@@ -28,11 +28,18 @@ class IceAgentTest {
         ByteBuf check = StunWriter.bindingRequest(UnpooledByteBufAllocator.DEFAULT, tid, "mine:srvU", 1234, false, 99,
                 StunIntegrity.key("mypasswordmypasswordmypa"), integrity);
         ByteBuf reply = agent.answerRequest(check, server, integrity);
-        assertNotNull(reply);
-        StunMessage m = StunMessage.parse(reply);
-        assertEquals(StunMessage.BINDING_SUCCESS, m.type());
-        assertArrayEquals(tid, m.transactionId());
-        assertTrue(integrity.integrityValid(reply, m, StunIntegrity.key("mypasswordmypasswordmypa")));
+        try {
+            assertNotNull(reply);
+            StunMessage m = StunMessage.parse(reply);
+            assertEquals(StunMessage.BINDING_SUCCESS, m.type());
+            assertArrayEquals(tid, m.transactionId());
+            assertTrue(integrity.integrityValid(reply, m, StunIntegrity.key("mypasswordmypasswordmypa")));
+        } finally {
+            check.release();
+            if (reply != null) {
+                reply.release();
+            }
+        }
     }
 
     @Test
@@ -42,14 +49,19 @@ class IceAgentTest {
         ByteBuf wrongUser = StunWriter.bindingRequest(UnpooledByteBufAllocator.DEFAULT, tid, "other:srvU", 1, false, 9,
                 StunIntegrity.key("mypasswordmypasswordmypa"), integrity);
         assertNull(agent.answerRequest(wrongUser, server, integrity));
+        wrongUser.release();
         ByteBuf wrongKey = StunWriter.bindingRequest(UnpooledByteBufAllocator.DEFAULT, tid, "mine:srvU", 1, false, 9,
                 StunIntegrity.key("notourpasswordnotourpass"), integrity);
         assertNull(agent.answerRequest(wrongKey, server, integrity));
+        wrongKey.release();
         ByteBuf response = StunWriter.bindingSuccess(UnpooledByteBufAllocator.DEFAULT, tid, server,
                 StunIntegrity.key("mypasswordmypasswordmypa"), integrity);
         assertNull(agent.answerRequest(response, server, integrity));
+        response.release();
         IceAgent withoutPassword = new IceAgent("mine", "srvU", "serverpasswordserverpass", new SecureRandom());
-        assertNull(withoutPassword.answerRequest(StunWriter.bindingRequest(UnpooledByteBufAllocator.DEFAULT, tid,
-                "mine:srvU", 1, false, 9, StunIntegrity.key("mypasswordmypasswordmypa"), integrity), server, integrity));
+        ByteBuf good = StunWriter.bindingRequest(UnpooledByteBufAllocator.DEFAULT, tid, "mine:srvU", 1, false, 9,
+                StunIntegrity.key("mypasswordmypasswordmypa"), integrity);
+        assertNull(withoutPassword.answerRequest(good, server, integrity), "no password given: checks are not answered");
+        good.release();
     }
 }

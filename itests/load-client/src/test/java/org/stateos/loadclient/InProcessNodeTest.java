@@ -87,7 +87,9 @@ class InProcessNodeTest {
         camera.scheduleAtFixedRate(() -> publish(frame[0]++), 0, 33, TimeUnit.MILLISECONDS);
 
         URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/whep/cam");
-        Report report = LoadRun.run(new LoadRun.Options(url, 3, 3, 1, 2, 10));
+        // The 3 s hold starts once every viewer is set up (at most 30 s): on a loaded box the handshakes alone can
+        // take most of a fixed window, and the packet count below is about the hold, not the setup.
+        Report report = LoadRun.run(new LoadRun.Options(url, 3, 3, 1, 2, 10, 0.75, -1, 30));
 
         assertEquals(3, report.viewers().size());
         for (ViewerResult v : report.viewers()) {
@@ -97,7 +99,10 @@ class InProcessNodeTest {
             assertTrue(v.videoPackets() > 100, "video packets: " + v.videoPackets());
             assertEquals(0, v.videoLost(), "no loss on loopback");
             assertEquals(0, v.srtpErrors());
-            assertTrue(v.keyframeWaitMs() >= 0 && v.keyframeWaitMs() < 2000, "keyframe wait " + v.keyframeWaitMs());
+            // The GOP cache sends the last keyframe as soon as DTLS is done: judge the wait after setup, since the
+            // handshake itself can take seconds on a loaded box.
+            assertTrue(v.keyframeWaitMs() >= 0 && v.keyframeWaitMs() - v.setupMs() < 2000,
+                    "keyframe wait " + v.keyframeWaitMs() + " ms, setup " + v.setupMs() + " ms");
             assertTrue(v.idrFrames() >= 2, "a keyframe every 15 frames: " + v.idrFrames());
             assertTrue(v.rtcpSent() >= 1, "receiver reports sent");
         }
