@@ -57,8 +57,9 @@ class TranscoderComponentTest {
         b.close();
         assertEquals("IDLE", transcoder.transcodes().get(0).state());
         await(() -> transcoder.transcodes().isEmpty(), "the transcode to stop after the grace");
-        assertTrue(media.subscriptionClosed.get(0), "unsubscribed");
-        assertTrue(media.derivedClosed, "derived track unpublished");
+        // Forgotten first (under the component's lock), then stopped outside it: wait for both effects.
+        await(() -> media.subscriptionClosed.get(0), "unsubscribed");
+        await(() -> media.derivedClosed, "derived track unpublished");
     }
 
     @Test
