@@ -24,3 +24,11 @@ B=$(awk -v l="$LAST" '$2 > l - 300000 {print $3}' "$LOG.data" | median)
 echo "median first 5 min: $A ms   median last 5 min: $B ms   drift: $(awk -v a="$A" -v b="$B" 'BEGIN {printf "%.1f", b-a}') ms (goal: |drift| < 50 ms)"
 echo "all: p50 $(awk '{print $3}' "$LOG.data" | median) ms  p95 $(awk '{print $3}' "$LOG.data" | pct 95) ms  p99 $(awk '{print $3}' "$LOG.data" | pct 99) ms"
 rm -f "$LOG.data" "$LOG.min"
+# The node's server-added latency, one line a minute (hour-drift.sh writes server-latency.log next to the log).
+SERVER=$(dirname "$LOG")/server-latency.log
+if [ -f "$SERVER" ]; then
+  echo "server-added latency per minute (interval since the previous read), with the load average:"
+  echo "time                  load1   frames  p50_ms  p99_ms  max_ms"
+  sed -E 's/^([^ ]+) ([^ ]+) .*"interval":\{"count":([0-9]+),"p50Micros":([0-9]+),"p95Micros":[0-9]+,"p99Micros":([0-9]+),"maxMicros":([0-9]+).*/\1 \2 \3 \4 \5 \6/' "$SERVER" \
+    | awk '{printf "%s %6s %8d %7.2f %7.2f %7.2f\n", $1, $2, $3, $4/1000, $5/1000, $6/1000}'
+fi

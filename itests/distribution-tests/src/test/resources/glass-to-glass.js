@@ -112,6 +112,21 @@
     video.requestVideoFrameCallback(onFrame);
   };
   pc.onconnectionstatechange = () => { g.state = pc.connectionState; };
+  // Where Chromium spends the time after arrival: jitter buffer (average and target) and decode, from getStats.
+  window.__g2gStats = async () => {
+    const out = {};
+    (await pc.getStats()).forEach(s => {
+      if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+      const n = s.jitterBufferEmittedCount || 1;
+      Object.assign(out, {framesDecoded: s.framesDecoded, framesDropped: s.framesDropped, freezeCount: s.freezeCount,
+        jitterBufferMs: Math.round(1000 * s.jitterBufferDelay / n),
+        jitterBufferTargetMs: Math.round(1000 * (s.jitterBufferTargetDelay || 0) / n),
+        jitterBufferMinimumMs: Math.round(1000 * (s.jitterBufferMinimumDelay || 0) / n),
+        decodeMs: s.framesDecoded ? Math.round(1000 * s.totalDecodeTime / s.framesDecoded) : -1,
+        decoder: s.decoderImplementation});
+    });
+    return out;
+  };
   pc.createOffer()
     .then(o => pc.setLocalDescription(o).then(() => o))
     .then(o => fetch('/whep/' + encodeURIComponent(window.__g2gStream), {method: 'POST',
