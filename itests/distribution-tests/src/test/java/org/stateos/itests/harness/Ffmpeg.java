@@ -44,6 +44,7 @@ public final class Ffmpeg implements AutoCloseable {
     }
 
     private boolean garbageAudio;
+    private boolean audio = true;
 
     private Ffmpeg(String url, int width, int height, int fps, Path log) {
         this.url = url;
@@ -70,6 +71,15 @@ public final class Ffmpeg implements AutoCloseable {
      * (ffmpeg's {@code noise=1} bitstream filter): a valid AudioSpecificConfig over garbage payloads, the broken
      * audio track a faulty encoder sends.
      */
+    /** As {@link #publish(String, int, Path, String)} without an audio track (video-only latency checks). */
+    public static Ffmpeg publishVideoOnly(String url, int fps, Path logDir, String name) throws IOException {
+        Files.createDirectories(logDir);
+        Ffmpeg ffmpeg = new Ffmpeg(url, 1280, 720, fps, logDir.resolve(name + ".log"));
+        ffmpeg.audio = false;
+        ffmpeg.start();
+        return ffmpeg;
+    }
+
     public static Ffmpeg publishWithGarbageAudio(String url, int fps, Path logDir, String name) throws IOException {
         Files.createDirectories(logDir);
         // Small video: the stream only has to show that video plays on.
@@ -82,13 +92,17 @@ public final class Ffmpeg implements AutoCloseable {
     List<String> command() {
         List<String> command = new ArrayList<>(List.of(BINARY, "-hide_banner", "-loglevel", "warning", "-stats",
                 "-progress", "pipe:1",
-                "-re", "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + fps,
-                // A 1 kHz tone at 44.1 kHz: the transcoder resamples it to Opus's 48 kHz, the browser measures its energy.
-                "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100",
-                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
+                "-re", "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + fps));
+        if (audio) {
+            // A 1 kHz tone at 44.1 kHz: the transcoder resamples it to Opus's 48 kHz, the browser measures its energy.
+            command.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100"));
+        }
+        // 2.5 Mbit/s at 720p, scaled down with the picture (small test streams must not crowd the DVR window).
+        long bitrate = Math.max(200_000L, 2_500_000L * width * height / (1280 * 720));
+        command.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
                 "-bf", "0", "-g", String.valueOf(fps), "-keyint_min", String.valueOf(fps),
-                "-pix_fmt", "yuv420p", "-b:v", "2500k",
-                "-c:a", "aac"));
+                "-pix_fmt", "yuv420p", "-b:v", String.valueOf(bitrate)));
+        command.addAll(audio ? List.of("-c:a", "aac") : List.of("-an"));
         if (garbageAudio) {
             command.addAll(List.of("-bsf:a", "noise=1"));
         }
