@@ -18,14 +18,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,10 +67,28 @@ public final class Gate implements TrustGate {
 
     private static final Logger LOG = Logger.getLogger(Activator.LOGGER);
 
-    /** The verdict on one revision: the revision object is the key the resolver hook compares by identity. */
-    record Checked(BundleRevision revision, Verdict verdict) {}
+    /**
+     * The verdict on one revision: the revision object is the key the resolver hook compares by identity. {@code seq}
+     * orders verdicts of one bundle by when its revision was seen, so a slow check of an older revision never
+     * replaces the verdict of a newer one.
+     */
+    record Checked(BundleRevision revision, Verdict verdict, long seq) {}
 
     private record Judged(Verdict verdict, Path jar) {}
+
+    /**
+     * What a check needs of a bundle, read on the thread that saw the revision (the framework's), so the check
+     * itself is file work only and may run on a verifier thread while the framework holds its locks. The jar is
+     * the file of exactly this revision ({@code version<n>.<m>/bundle.jar} never changes once written).
+     */
+    private record Subject(long id, BundleRevision revision, String name, String version,
+                           String location, RevisionJarLocator.Located located, long seq) {}
+
+    /** A check of a revision submitted to the verifier threads and not yet recorded. */
+    private record Pending(BundleRevision revision, Future<Checked> result) {}
+
+    /** How long the resolver hook waits for a pending check before it judges the revision itself. */
+    static final long PENDING_WAIT_SECONDS = 60;
 
     private final VendorAnchor anchor;
     private final BundleRevision selfRevision;
@@ -82,6 +100,8 @@ public final class Gate implements TrustGate {
     private final String instanceId = UUID.randomUUID().toString();
     private final ConcurrentHashMap<Long, Checked> current = new ConcurrentHashMap<>();
     private final Deque<Verdict> refusals = new ArrayDeque<>();
+    private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong seen = new AtomicLong();
     private final Set<Long> restoring = ConcurrentHashMap.newKeySet();
     private final GateResolverHook hook = new GateResolverHook(this);
     private final SynchronousBundleListener bundleListener = this::bundleChanged;
@@ -96,6 +116,15 @@ public final class Gate implements TrustGate {
      */
     private final ThreadPoolExecutor restorer = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), daemonThreads("stateos-trust-restore-"));
+
+    /*
+     * Checks of newly installed revisions run here, off the framework's event dispatch: Karaf's features service
+     * installs every bundle of a deployment before it resolves any, so checking on install events in parallel (two
+     * threads for the 2-core ESR) overlaps signature checks with each other and with the installs, and the resolver
+     * hook waits only for what is still running. The threads time out when idle; shut down with the gate.
+     */
+    private final ThreadPoolExecutor verifier = idlePool(Math.max(1, Math.min(2,
+            Runtime.getRuntime().availableProcessors())), "stateos-trust-verify-");
 
     private volatile BundleContext systemContext;
     private volatile ServiceRegistration<?> hookRegistration;
@@ -186,16 +215,15 @@ public final class Gate implements TrustGate {
 
     /**
      * Checks every bundle already installed (Karaf installs all startup bundles before it starts the framework).
-     * A cold boot verifies every startup jar's signature, a few seconds of CPU: two threads use the 2-core ESR
-     * without starving the framework's own start. The pool is shut down before this returns.
+     * A cold boot verifies every startup jar's signature, a few seconds of CPU: the verifier's two threads use the
+     * 2-core ESR without starving the framework's own start. Returns when every check is recorded.
      */
     void checkAll(Bundle[] bundles) {
-        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("stateos-trust-verify-"));
         try {
             List<Future<Checked>> results = new ArrayList<>();
             for (Bundle bundle : bundles) {
-                results.add(pool.submit(() -> check(bundle)));
+                Subject subject = subject(bundle);
+                results.add(verifier.submit(() -> record(subject, judge(subject))));
             }
             for (Future<Checked> result : results) {
                 try {
@@ -206,8 +234,8 @@ public final class Gate implements TrustGate {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            pool.shutdownNow();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warning("signature gate retired while checking the installed bundles; the hook checks each again");
         }
     }
 
@@ -272,6 +300,7 @@ public final class Gate implements TrustGate {
         unregister(gateRegistration);
         unregister(hookRegistration);
         restorer.shutdown();
+        verifier.shutdown();
         LOG.info("signature gate instance " + instanceId + " retired: a newer gate is in force");
     }
 
@@ -319,7 +348,7 @@ public final class Gate implements TrustGate {
         Bundle bundle = event.getBundle();
         try {
             switch (event.getType()) {
-                case BundleEvent.INSTALLED -> check(bundle);
+                case BundleEvent.INSTALLED -> checkSoon(bundle);
                 case BundleEvent.UPDATED -> {
                     Checked checked = check(bundle);
                     if (!checked.verdict().trusted() && !isExempt(checked.revision(), bundle.getBundleId())) {
@@ -336,6 +365,7 @@ public final class Gate implements TrustGate {
                 case BundleEvent.STOPPING -> {
                     if (bundle.getBundleId() == Constants.SYSTEM_BUNDLE_ID) {
                         restorer.shutdown(); // the framework is stopping: no restore can complete now
+                        verifier.shutdown();
                     }
                 }
                 default -> { }
@@ -390,6 +420,10 @@ public final class Gate implements TrustGate {
     }
 
     private void forget(Bundle bundle) {
+        Pending running = pending.remove(bundle.getBundleId());
+        if (running != null) {
+            await(running); // else its verdict would be recorded after this removal
+        }
         current.remove(bundle.getBundleId());
         VerifiedJars jars = kept;
         if (jars != null) {
@@ -417,6 +451,13 @@ public final class Gate implements TrustGate {
         if (known != null && known.revision() == revision) {
             return known.verdict().trusted();
         }
+        Pending running = pending.get(id);
+        if (running != null && running.revision() == revision) {
+            Checked waited = await(running);
+            if (waited != null && waited.revision() == revision) {
+                return waited.verdict().trusted();
+            }
+        }
         // Not judged yet (e.g. resolved from another thread before the INSTALLED event reached us): judge now.
         Checked fresh = check(bundle);
         return fresh.revision() == revision && fresh.verdict().trusted();
@@ -426,19 +467,74 @@ public final class Gate implements TrustGate {
         return bundleId == Constants.SYSTEM_BUNDLE_ID || (revision != null && revision == selfRevision);
     }
 
-    /** Judges the bundle's current revision, records the verdict, logs and keeps refusals. */
+    /** Judges the bundle's current revision now, on this thread, and records the verdict. */
     Checked check(Bundle bundle) {
+        Subject subject = subject(bundle);
+        return record(subject, judge(subject));
+    }
+
+    /**
+     * A revision was just installed: judge it on a verifier thread. The resolver hook waits for the result when it
+     * is asked about this revision first; a full queue or a stopping gate means judging it here and now.
+     */
+    private void checkSoon(Bundle bundle) {
+        Subject subject = subject(bundle);
+        try {
+            FutureTask<Checked> task = new FutureTask<>(() -> {
+                try {
+                    return record(subject, judge(subject));
+                } finally {
+                    pending.computeIfPresent(subject.id(), (id, p) -> p.revision() == subject.revision() ? null : p);
+                }
+            });
+            pending.put(subject.id(), new Pending(subject.revision(), task));
+            verifier.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pending.remove(subject.id());
+            record(subject, judge(subject));
+        }
+    }
+
+    /** The result of a pending check, or null when it failed or took longer than {@link #PENDING_WAIT_SECONDS}. */
+    private static Checked await(Pending running) {
+        try {
+            return running.result().get(PENDING_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.WARNING, "a pending signature check did not finish; judging again", e);
+            return null;
+        }
+    }
+
+    /** Reads what a check needs of the bundle's current revision (framework calls: on the caller's thread). */
+    private Subject subject(Bundle bundle) {
         long id = bundle.getBundleId();
-        BundleRevision revision = bundle.adapt(BundleRevision.class);
         String name = bundle.getSymbolicName() == null ? "?" : bundle.getSymbolicName();
-        String version = String.valueOf(bundle.getVersion());
-        Judged judged = id == Constants.SYSTEM_BUNDLE_ID
-                ? new Judged(new Verdict(id, name, version, "", true, "", "the framework itself (not checked)",
-                        Instant.now()), null)
-                : judge(bundle, id, name, version);
+        RevisionJarLocator.Located located = id == Constants.SYSTEM_BUNDLE_ID ? null
+                : RevisionJarLocator.locate(RevisionJarLocator.archiveRoot(bundle, cacheRoot));
+        return new Subject(id, bundle.adapt(BundleRevision.class), name, String.valueOf(bundle.getVersion()),
+                bundle.getLocation(), located, seen.incrementAndGet());
+    }
+
+    /**
+     * Records the verdict on one revision (unless a newer revision of the bundle was recorded meanwhile), logs and
+     * keeps refusals, keeps the jar of a trusted revision. File work only: safe on a verifier thread.
+     */
+    private Checked record(Subject subject, Judged judged) {
+        long id = subject.id();
+        BundleRevision revision = subject.revision();
+        String name = subject.name();
+        String version = subject.version();
         Verdict verdict = judged.verdict();
-        Checked checked = new Checked(revision, verdict);
-        Checked previous = current.put(id, checked);
+        Checked checked = new Checked(revision, verdict, subject.seq());
+        Checked[] before = new Checked[1];
+        current.compute(id, (key, existing) -> {
+            before[0] = existing;
+            return existing != null && existing.seq() > checked.seq() ? existing : checked;
+        });
+        Checked previous = before[0];
         boolean repeated = previous != null && previous.revision() == revision
                 && previous.verdict().contentSha256().equals(verdict.contentSha256())
                 && previous.verdict().trusted() == verdict.trusted();
@@ -447,7 +543,7 @@ public final class Gate implements TrustGate {
                 LOG.severe("the running trust bundle itself is not vendor-signed (it runs: the framework loaded it"
                         + " before any gate existed): " + verdict.reason());
             } else {
-                LOG.warning("REFUSED bundle " + id + " " + name + "/" + version + " (" + bundle.getLocation()
+                LOG.warning("REFUSED bundle " + id + " " + name + "/" + version + " (" + subject.location()
                         + "): " + verdict.reason());
                 synchronized (refusals) {
                     refusals.addLast(verdict);
@@ -460,7 +556,7 @@ public final class Gate implements TrustGate {
         VerifiedJars jars = kept;
         if (verdict.trusted() && judged.jar() != null && jars != null) {
             try {
-                jars.keep(bundle.getLocation(), verdict.contentSha256(), judged.jar());
+                jars.keep(subject.location(), verdict.contentSha256(), judged.jar());
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot keep the verified jar of " + name + "; no restore for it", e);
             }
@@ -468,9 +564,15 @@ public final class Gate implements TrustGate {
         return checked;
     }
 
-    private Judged judge(Bundle bundle, long id, String name, String version) {
-        RevisionJarLocator.Located located =
-                RevisionJarLocator.locate(RevisionJarLocator.archiveRoot(bundle, cacheRoot));
+    private Judged judge(Subject subject) {
+        long id = subject.id();
+        String name = subject.name();
+        String version = subject.version();
+        if (id == Constants.SYSTEM_BUNDLE_ID) {
+            return new Judged(new Verdict(id, name, version, "", true, "", "the framework itself (not checked)",
+                    Instant.now()), null);
+        }
+        RevisionJarLocator.Located located = subject.located();
         if (!located.found()) {
             return new Judged(refused(id, name, version, "", located.problem()), null);
         }
@@ -580,8 +682,16 @@ public final class Gate implements TrustGate {
 
     // ---------------------------------------------------------------- TrustGate
 
+    /** Waits for the checks still running on the verifier threads, so the verdicts are complete. */
+    void settle() {
+        for (Pending running : List.copyOf(pending.values())) {
+            await(running);
+        }
+    }
+
     @Override
     public List<Verdict> verdicts() {
+        settle();
         List<Verdict> verdicts = new ArrayList<>();
         for (Checked checked : current.values()) {
             verdicts.add(checked.verdict());
@@ -592,6 +702,7 @@ public final class Gate implements TrustGate {
 
     @Override
     public List<Verdict> refusals() {
+        settle();
         synchronized (refusals) {
             return List.copyOf(refusals);
         }
@@ -609,6 +720,14 @@ public final class Gate implements TrustGate {
     @SuppressWarnings("deprecation") // getSubjectX500Principal() would import javax.security.auth.x500
     private String anchorSubject() {
         return anchor.present() ? anchor.certificate().getSubjectDN().getName() : "MISSING";
+    }
+
+    /** Up to {@code threads} daemon threads that end after 30 s idle, with an unbounded queue. */
+    private static ThreadPoolExecutor idlePool(int threads, String prefix) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads(prefix));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -198,10 +198,31 @@ class GateTest {
     }
 
     @Test
+    void theHookWaitsForChecksStillRunningAfterInstallEvents() throws IOException {
+        Gate gate = gate();
+        List<BundleRevision> trusted = new ArrayList<>();
+        List<BundleRevision> refused = new ArrayList<>();
+        for (int id = 10; id < 18; id++) {
+            FakeFramework.FakeBundle bundle = framework.bundle(id).revise(id % 2 == 0 ? signed : unsigned);
+            (id % 2 == 0 ? trusted : refused).add(bundle.revision());
+            gate.bundleChanged(new BundleEvent(BundleEvent.INSTALLED, bundle.bundle));
+        }
+        // Asked right after the events, while checks may still run on the verifier threads: never a wrong answer.
+        List<BundleRevision> all = new ArrayList<>(trusted);
+        all.addAll(refused);
+        for (BundleRevision revision : all) {
+            assertEquals(trusted.contains(revision), gate.allows(revision), revision.toString());
+        }
+        assertEquals(8, gate.verdicts().size());
+        assertEquals(4, gate.refusals().size());
+    }
+
+    @Test
     void keepsTheJarOfATrustedBundleForARestore() throws IOException {
         Gate gate = gate();
         FakeFramework.FakeBundle bundle = framework.bundle(5).revise(signed);
         gate.bundleChanged(new BundleEvent(BundleEvent.INSTALLED, bundle.bundle));
+        gate.settle(); // the install's check runs on a verifier thread
         Path kept = VerifiedJars.open(dir.resolve("data")).lastVerified("mvn:org.example/b5/1.0.0").orElseThrow();
         assertEquals(Sha256.of(signed), Sha256.of(kept));
     }
