@@ -48,12 +48,9 @@ final class VerifiedJars {
         Path target = jars.resolve(sha256 + ".jar");
         if (!Files.isRegularFile(target)) {
             Files.createDirectories(jars);
-            Path tmp = Files.createTempFile(jars, sha256, ".tmp");
+            Path tmp = jars.resolve(sha256 + "." + System.nanoTime() + ".tmp");
             try {
-                Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                if (!Sha256.of(tmp).equals(sha256)) {
-                    throw new IOException("content of " + jar + " changed while it was kept");
-                }
+                link(jar, tmp);
                 Persist.moveIntoPlace(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -63,6 +60,20 @@ final class VerifiedJars {
         if (!sha256.equals(previous)) {
             Persist.store(byLocation, mapFile, "StateOS trust: bundle location = SHA-256 of its last verified jar");
             deleteIfUnused(previous);
+        }
+    }
+
+    /**
+     * Puts the jar's bytes at {@code tmp}: a hard link where the file system allows (the framework never rewrites a
+     * revision's jar in place, it writes a new revision; so the link keeps exactly the verified bytes, without
+     * copying tens of MB on a first boot), else a copy. Either way {@link #lastVerified} hashes the kept jar again
+     * before it is used, so a changed or damaged copy is never restored.
+     */
+    private static void link(Path jar, Path tmp) throws IOException {
+        try {
+            Files.createLink(tmp, jar);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
