@@ -16,7 +16,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stateos.api.net.ServerBinding;
 import org.stateos.http.HttpRoute;
 
 /**
@@ -58,9 +58,6 @@ public final class HttpServer implements HttpServerInfo, AutoCloseable {
     static final int MAX_CHUNK_SIZE = 8192;
     /** How long a connection over the limit may take to send its first request. */
     static final long OVER_LIMIT_IDLE_MILLIS = 5000;
-    /** How long start() retries a port still held by the server it replaces, and the pause between tries. */
-    private static final long BIND_RETRY_FOR_MILLIS = 3000;
-    private static final long BIND_RETRY_PAUSE_MILLIS = 50;
     /** How long close() waits for connections it closed forcibly. */
     private static final long FORCED_CLOSE_WAIT_MILLIS = 5000;
 
@@ -99,10 +96,6 @@ public final class HttpServer implements HttpServerInfo, AutoCloseable {
             throw new IOException("the shared EventLoopGroup runs " + loop.getClass().getName()
                     + "; this server needs a NIO event loop group");
         }
-        InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), settings.port());
-        if (address.isUnresolved()) {
-            throw new IOException("cannot resolve bind address '" + settings.bindAddress() + "'");
-        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -110,24 +103,8 @@ public final class HttpServer implements HttpServerInfo, AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new Initializer());
-        long retryEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BIND_RETRY_FOR_MILLIS);
-        ChannelFuture bound;
-        while (true) {
-            bound = bootstrap.bind(address).awaitUninterruptibly();
-            if (bound.isSuccess()) {
-                break;
-            }
-            bound.channel().close().awaitUninterruptibly();
-            if (!(bound.cause() instanceof BindException) || System.nanoTime() > retryEnd) {
-                throw new IOException("HTTP server cannot listen on " + settings.bindAddress() + ":" + settings.port()
-                        + ": " + bound.cause().getMessage(), bound.cause());
-            }
-            // The port may still be held for a moment by the server this one replaces (a bundle update or a
-            // configuration change): pause on the event loop's timer, then try again.
-            LOG.debug("HTTP port {} busy; retrying", settings.port());
-            loop.schedule(() -> { }, BIND_RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly();
-        }
-        serverChannel = bound.channel();
+        serverChannel = ServerBinding.bind(bootstrap, new InetSocketAddress(settings.bindAddress(), settings.port()),
+                "HTTP server", ServerBinding.DEFAULT_RETRY);
         LOG.info("HTTP server listening on {} (max body {} bytes, idle {} s, max {} connections)", localAddress(),
                 settings.maxRequestBodyBytes(), settings.idleTimeout().toSeconds(), settings.maxConnections());
     }

@@ -10,7 +10,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stateos.api.net.ServerBinding;
 import org.stateos.api.media.MediaService;
 import org.stateos.rtmp.internal.chunk.ChunkDecoder;
 import org.stateos.rtmp.internal.chunk.ChunkEncoder;
@@ -42,7 +42,6 @@ public final class RtmpServer implements RtmpSessions, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
     /** Chunk streams with a message in progress a connection may hold (publishers use 3 or 4). */
     static final int MAX_CHUNK_STREAMS = 32;
-    private static final long BIND_RETRY_FOR_MILLIS = 3000;
     private static final long CLOSE_WAIT_MILLIS = 5000;
 
     private final RtmpSettings settings;
@@ -75,10 +74,6 @@ public final class RtmpServer implements RtmpSessions, AutoCloseable {
         if (serverChannel != null || closed) {
             throw new IllegalStateException("an RTMP server starts once");
         }
-        InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), settings.port());
-        if (address.isUnresolved()) {
-            throw new IOException("cannot resolve bind address '" + settings.bindAddress() + "'");
-        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -86,21 +81,8 @@ public final class RtmpServer implements RtmpSessions, AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new Initializer());
-        long retryEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BIND_RETRY_FOR_MILLIS);
-        ChannelFuture bound;
-        while (true) {
-            bound = bootstrap.bind(address).awaitUninterruptibly();
-            if (bound.isSuccess()) {
-                break;
-            }
-            bound.channel().close().awaitUninterruptibly();
-            if (!(bound.cause() instanceof BindException) || System.nanoTime() > retryEnd) {
-                throw new IOException("RTMP server cannot listen on " + settings.bindAddress() + ":" + settings.port()
-                        + ": " + bound.cause().getMessage(), bound.cause());
-            }
-            group.next().schedule(() -> { }, 50, TimeUnit.MILLISECONDS).awaitUninterruptibly();
-        }
-        serverChannel = bound.channel();
+        serverChannel = ServerBinding.bind(bootstrap, new InetSocketAddress(settings.bindAddress(), settings.port()),
+                "RTMP server", ServerBinding.DEFAULT_RETRY);
         LOG.info("RTMP server listening on {} (application '{}', {}, max message {} bytes)", localAddress(),
                 settings.application(), settings.allowedKeys().isEmpty() ? "any stream key"
                         : settings.allowedKeys().size() + " allowed stream keys", settings.maxMessageSize());
