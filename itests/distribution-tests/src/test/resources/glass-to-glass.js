@@ -153,6 +153,12 @@
     });
     return out;
   };
+  // Once a second: the stats above with the latest latency sample, for a time line of where the delay sits.
+  g.statsLog = [];
+  g.statsTimer = setInterval(() => window.__g2gStats().then(st => {
+    const last = g.samples.length ? g.samples[g.samples.length - 1] : null;
+    g.statsLog.push({t: Date.now(), latencyMs: last ? Math.round(last[1]) : null, stats: st});
+  }), 1000);
   pc.createOffer()
     .then(o => pc.setLocalDescription(o).then(() => o))
     .then(o => fetch('/whep/' + encodeURIComponent(window.__g2gStream), {method: 'POST',

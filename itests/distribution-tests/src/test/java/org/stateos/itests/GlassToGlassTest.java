@@ -139,15 +139,18 @@ class GlassToGlassTest extends BootedNode {
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + " (ICE 'failed' in a loopback-only namespace: see the class"
                             + " comment); page state: " + browser.evaluate(
-                            "JSON.stringify(Object.assign({}, window.__g2g, {samples: window.__g2g.samples.length, pc: undefined}))"), e);
+                            "JSON.stringify(Object.assign({}, window.__g2g, {samples: window.__g2g.samples.length, pc: undefined, statsLog: undefined, statsTimer: undefined}))"), e);
                 }
                 counters = JsonParser.parseString(browser.evaluate("JSON.stringify(Object.assign({}, window.__g2g,"
-                        + " {samples: window.__g2g.samples.length, pc: undefined}))").getAsString()).getAsJsonObject();
+                        + " {samples: window.__g2g.samples.length, pc: undefined, statsLog: undefined, statsTimer: undefined}))").getAsString()).getAsJsonObject();
                 counters.add("getStats", browser.evaluate("window.__g2gStats()"));
                 JsonArray samples = browser.evaluate("window.__g2g.samples").getAsJsonArray();
+                Files.writeString(LOGS.resolve(label + "-chromium-timeline.json"), browser.evaluate(
+                        "JSON.stringify({samples: window.__g2g.samples, stats: window.__g2g.statsLog})").getAsString());
                 chromium = afterWarmup(samples, 1);
                 receiveToDisplay = afterWarmup(samples, 2);
             }
+            String transcodes = audio ? esr.console().run("transcoder:list", Duration.ofSeconds(10)) : "";
             String report = client.get(SECONDS + 150L, TimeUnit.SECONDS);
             JsonObject loadClient = JsonParser.parseString(report).getAsJsonObject().getAsJsonObject("glass_to_glass")
                     .getAsJsonObject("total");
@@ -161,7 +164,7 @@ class GlassToGlassTest extends BootedNode {
                             + " (of which last packet received -> display: p50 %.1f ms, p95 %.1f ms)%n"
                             + "  load client (stamp -> last RTP packet), %d AUs: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n"
                             + "  server-added (ingest -> last SRTP packet out), %d frames: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms%n"
-                            + "  Chromium counters: %s%n",
+                            + "  Chromium counters: %s%n%s",
                     Instant.now(), label, source == null ? "lavfi testsrc2 720p30 libx264 zerolatency" : "720p30 clip, -c copy",
                     Files.readString(Path.of("/proc/loadavg")).strip(),
                     chromium.length, pct(chromium, 50), pct(chromium, 95), pct(chromium, 99), pct(chromium, 100),
@@ -170,7 +173,7 @@ class GlassToGlassTest extends BootedNode {
                     loadClient.get("p99_ms").getAsDouble(), loadClient.get("max_ms").getAsDouble(),
                     server.get("count").getAsLong(), server.get("p50Micros").getAsLong() / 1000.0,
                     server.get("p95Micros").getAsLong() / 1000.0, server.get("p99Micros").getAsLong() / 1000.0,
-                    server.get("maxMicros").getAsLong() / 1000.0, counters);
+                    server.get("maxMicros").getAsLong() / 1000.0, counters, transcodes);
             System.out.print(figures);
             Files.writeString(LOGS.resolve("figures.txt"), figures, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 

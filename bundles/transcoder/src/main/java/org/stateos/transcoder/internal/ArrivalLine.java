@@ -29,7 +29,8 @@ final class ArrivalLine {
     /**
      * @param delayMicros   added to the line: the transcode's own latency (a 20 ms Opus frame needs the AAC frame
      *                      holding its last sample, up to 23 ms later), so that packets are ready when due
-     * @param maxLateMicros a packet due longer ago than this is stale (0: never)
+     * @param maxLateMicros a packet later than the line by more than this starts a new line; one ready this long
+     *                      after its audio entered is stale (0: neither)
      */
     ArrivalLine(long delayMicros, long maxLateMicros) {
         if (delayMicros < 0 || maxLateMicros < 0) {
@@ -53,9 +54,13 @@ final class ArrivalLine {
         return predicted + delayMicros;
     }
 
-    /** True when a packet due at {@code dueMicros} is too late at {@code nowMicros} to be worth sending. */
-    boolean stale(long dueMicros, long nowMicros) {
-        return maxLateMicros > 0 && nowMicros - dueMicros > maxLateMicros;
+    /**
+     * True when a packet whose audio entered at {@code ingestMicros} is ready only at {@code nowMicros}, longer after
+     * than the limit: not worth sending (the cached frames a starting transcode decodes first, a codec thread that
+     * stalled). A publisher that delivers late is not stale: its packets are ready as soon as they enter.
+     */
+    boolean stale(long ingestMicros, long nowMicros) {
+        return maxLateMicros > 0 && nowMicros - ingestMicros > maxLateMicros;
     }
 
     /** A new timeline (publisher change, discontinuity): the next packet starts a new line. */

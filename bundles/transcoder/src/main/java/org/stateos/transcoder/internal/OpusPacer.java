@@ -48,7 +48,7 @@ final class OpusPacer {
         }
         long due = line.due(Frame.ticksToMicros(p.pts()), p.ingestMicros());
         long now = wallMicros.getAsLong();
-        if (line.stale(due, now)) {
+        if (line.stale(p.ingestMicros(), now)) {
             stale++;   // e.g. the stream's cached frames a starting transcode takes: old before they were decoded
             return;
         }

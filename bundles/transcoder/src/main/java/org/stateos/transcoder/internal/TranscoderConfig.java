@@ -31,7 +31,8 @@ public @interface TranscoderConfig {
             + "plus this many milliseconds (the transcode's own latency), so bursty input reaches the browser smooth")
     int pace_delay_ms() default 40;
 
-    @AttributeDefinition(description = "Opus packets due longer ago than this are dropped, not sent late "
-            + "(a starting transcode's cached input, a stalled codec thread); 0 never drops")
+    @AttributeDefinition(description = "Opus packets ready longer than this after their audio entered the node are "
+            + "dropped, not sent late (a starting transcode's cached input, a stalled codec thread); a packet later "
+            + "than the pacing line by more than this starts a new line; 0 turns both off")
     int pace_max_late_ms() default 200;
 }

@@ -35,7 +35,7 @@ class ArrivalLineTest {
         line.due(0, T0);
         long due = line.due(20_000, T0 + 520_000);   // 500 ms late: over the 200 ms allowed
         assertEquals(T0 + 520_000 + 40_000, due);
-        assertFalse(line.stale(due, T0 + 530_000));
+        assertFalse(line.stale(T0 + 520_000, T0 + 530_000), "ready 10 ms after it entered");
         assertEquals(T0 + 540_000 + 40_000, line.due(40_000, T0 + 540_000));
     }
 
@@ -50,12 +50,11 @@ class ArrivalLineTest {
     }
 
     @Test
-    void packetsDueLongerAgoThanTheLimitAreStale() {
+    void packetsReadyLongerAfterTheyEnteredThanTheLimitAreStale() {
         ArrivalLine line = new ArrivalLine(40_000, 200_000);
-        long due = line.due(0, T0);
-        assertFalse(line.stale(due, due + 200_000));
-        assertTrue(line.stale(due, due + 200_001));
-        assertFalse(new ArrivalLine(40_000, 0).stale(due, due + 60_000_000), "0: never stale");
+        assertFalse(line.stale(T0, T0 + 200_000));
+        assertTrue(line.stale(T0, T0 + 200_001));
+        assertFalse(new ArrivalLine(40_000, 0).stale(T0, T0 + 60_000_000), "0: never stale");
     }
 
     @Test
