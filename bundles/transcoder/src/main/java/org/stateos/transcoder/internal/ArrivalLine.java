@@ -55,12 +55,13 @@ final class ArrivalLine {
     }
 
     /**
-     * True when a packet whose audio entered at {@code ingestMicros} is ready only at {@code nowMicros}, longer after
-     * than the limit: not worth sending (the cached frames a starting transcode decodes first, a codec thread that
-     * stalled). A publisher that delivers late is not stale: its packets are ready as soon as they enter.
+     * True when a packet made from input that arrived at {@code arrivalMicros} (the AAC frame that completed it, as
+     * it entered the node) is ready only at {@code nowMicros}, longer after than the limit: not worth sending (the
+     * cached frames a starting transcode decodes first, a codec thread that stalled). A publisher that delivers late
+     * is not stale: its packets are ready as soon as they enter.
      */
-    boolean stale(long ingestMicros, long nowMicros) {
-        return maxLateMicros > 0 && nowMicros - ingestMicros > maxLateMicros;
+    boolean stale(long arrivalMicros, long nowMicros) {
+        return maxLateMicros > 0 && nowMicros - arrivalMicros > maxLateMicros;
     }
 
     /** A new timeline (publisher change, discontinuity): the next packet starts a new line. */

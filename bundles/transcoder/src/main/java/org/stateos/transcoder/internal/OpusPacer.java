@@ -41,24 +41,30 @@ final class OpusPacer {
         this.sink = sink;
     }
 
-    /** Takes the next packet of the track (packets come in media order). */
-    synchronized void offer(OpusPacket p) {
+    /**
+     * Takes the next packet of the track (packets come in media order).
+     *
+     * @param arrivalMicros when the input that completed it (the AAC frame just decoded) entered the node
+     */
+    synchronized void offer(OpusPacket p, long arrivalMicros) {
         if (closed) {
             return;
         }
         long due = line.due(Frame.ticksToMicros(p.pts()), p.ingestMicros());
         long now = wallMicros.getAsLong();
-        if (line.stale(p.ingestMicros(), now)) {
+        if (line.stale(arrivalMicros, now)) {
             stale++;   // e.g. the stream's cached frames a starting transcode takes: old before they were decoded
             return;
         }
         queue.add(new Due(p, due, due - delayMicros));
-        drain();
+        drain(false);
     }
 
-    /** Sends every packet that is due, then sleeps until the next one is. */
-    private synchronized void drain() {
-        wake = null;
+    /** Sends every packet that is due, then sleeps until the next one is (one timer at a time). */
+    private synchronized void drain(boolean woken) {
+        if (woken) {
+            wake = null;
+        }
         if (closed) {
             return;
         }
@@ -76,7 +82,7 @@ final class OpusPacer {
         }
         if (d != null && wake == null) {
             try {
-                wake = timer.schedule(this::drain, d.dueMicros() - now, TimeUnit.MICROSECONDS);
+                wake = timer.schedule(() -> drain(true), d.dueMicros() - now, TimeUnit.MICROSECONDS);
             } catch (RejectedExecutionException stopping) {
                 queue.clear();
             }

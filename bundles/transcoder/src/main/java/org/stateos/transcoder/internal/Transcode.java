@@ -179,7 +179,7 @@ final class Transcode implements StreamSubscriber {
             return;
         }
         for (OpusPacket p : out) {
-            pacer.offer(p);
+            pacer.offer(p, frame.ingestMicros());
         }
     }
 

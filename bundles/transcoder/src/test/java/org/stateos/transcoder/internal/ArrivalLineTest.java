@@ -35,7 +35,7 @@ class ArrivalLineTest {
         line.due(0, T0);
         long due = line.due(20_000, T0 + 520_000);   // 500 ms late: over the 200 ms allowed
         assertEquals(T0 + 520_000 + 40_000, due);
-        assertFalse(line.stale(T0 + 520_000, T0 + 530_000), "ready 10 ms after it entered");
+        assertFalse(line.stale(T0 + 520_000, T0 + 530_000), "ready 10 ms after its input entered");
         assertEquals(T0 + 540_000 + 40_000, line.due(40_000, T0 + 540_000));
     }
 

@@ -53,7 +53,7 @@ class OpusPacerTest {
         long t0 = now();
         for (int i = 0; i < 10; i++) {
             // 200 ms of audio offered at once, that entered up to 30 ms late (an interleaving publisher's clumps)
-            pacer.offer(packet(i, t0 + i * 20_000L + (i % 3) * 15_000L));
+            pacer.offer(packet(i, t0 + i * 20_000L + (i % 3) * 15_000L), now());
         }
         await(() -> out.size() == 10, "10 packets");
         for (int i = 0; i < 10; i++) {
@@ -71,7 +71,7 @@ class OpusPacerTest {
         long live = now();
         // The cached second a starting transcode decodes first, then the live packets after it.
         for (int i = 0; i < 60; i++) {
-            pacer.offer(packet(i, live - 1_200_000 + i * 20_000L));
+            pacer.offer(packet(i, live - 1_200_000 + i * 20_000L), live - 1_200_000 + i * 20_000L + 30_000);
         }
         await(() -> !out.isEmpty(), "the live packets");
         long[] counts = pacer.counts();
@@ -84,14 +84,14 @@ class OpusPacerTest {
     void resetSendsWhatWaitsAtOnceAndCloseDropsIt() throws Exception {
         OpusPacer pacer = pacer(1_000_000, 0);
         long t0 = now();
-        pacer.offer(packet(0, t0));
-        pacer.offer(packet(1, t0));
+        pacer.offer(packet(0, t0), t0);
+        pacer.offer(packet(1, t0), t0);
         pacer.reset();
         assertEquals(2, out.size(), "flushed by the reset, in order");
         assertEquals(0, out.get(0).pts());
-        pacer.offer(packet(5, t0));
+        pacer.offer(packet(5, t0), t0);
         pacer.close();
-        pacer.offer(packet(6, t0));
+        pacer.offer(packet(6, t0), t0);
         Thread.sleep(50);
         assertEquals(2, out.size(), "nothing after close");
         assertArrayEquals(new long[] {0, 2, 0}, pacer.counts());
