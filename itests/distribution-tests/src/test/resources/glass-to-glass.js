@@ -158,6 +158,7 @@
   g.statsTimer = setInterval(() => window.__g2gStats().then(st => {
     const last = g.samples.length ? g.samples[g.samples.length - 1] : null;
     g.statsLog.push({t: Date.now(), latencyMs: last ? Math.round(last[1]) : null, stats: st});
+    if (!g.audioSince && st.audio && st.audio.packetsReceived > 0) g.audioSince = Date.now();
   }), 1000);
   pc.createOffer()
     .then(o => pc.setLocalDescription(o).then(() => o))
