@@ -48,6 +48,9 @@ class GlassToGlassTest extends BootedNode {
     static final Path LOGS = Path.of("target/latency-logs");
     static final int SECONDS = Integer.getInteger("stateos.g2g.seconds", 20);
     static final double WARMUP_MS = 3000;
+    /** The page's counters without the samples, the peer connection and the stats time line. */
+    static final String PAGE_STATE = "JSON.stringify(Object.assign({}, window.__g2g, {samples: window.__g2g.samples.length,"
+            + " pc: undefined, statsLog: undefined, statsTimer: undefined}))";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     Path clip;
@@ -178,10 +181,9 @@ class GlassToGlassTest extends BootedNode {
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + " (ICE 'failed' in a loopback-only namespace: see the class"
                             + " comment); page state: " + browser.evaluate(
-                            "JSON.stringify(Object.assign({}, window.__g2g, {samples: window.__g2g.samples.length, pc: undefined, statsLog: undefined, statsTimer: undefined}))"), e);
+                            PAGE_STATE), e);
                 }
-                counters = JsonParser.parseString(browser.evaluate("JSON.stringify(Object.assign({}, window.__g2g,"
-                        + " {samples: window.__g2g.samples.length, pc: undefined, statsLog: undefined, statsTimer: undefined}))").getAsString()).getAsJsonObject();
+                counters = JsonParser.parseString(browser.evaluate(PAGE_STATE).getAsString()).getAsJsonObject();
                 counters.add("getStats", browser.evaluate("window.__g2gStats()"));
                 JsonArray samples = browser.evaluate("window.__g2g.samples").getAsJsonArray();
                 Files.writeString(LOGS.resolve(label + "-chromium-timeline.json"), browser.evaluate(
