@@ -1,5 +1,6 @@
 // Glass-to-glass latency in Chromium, evaluated in a page of the node's origin with window.__g2gStream set.
-// Plays the stream over WHEP (video only), reads each encoded frame's StateOS SEI stamp (the publisher's wall clock,
+// Plays the stream over WHEP (video only; with window.__g2gAudio also its audio, unmuted, in the same MediaStream so
+// Chromium's lip sync applies as on the player page), reads each encoded frame's StateOS SEI stamp (the publisher's wall clock,
 // microseconds) through encoded insertable streams, keyed by RTP timestamp, and for every frame shown takes
 // requestVideoFrameCallback's rtpTimestamp and expectedDisplayTime (on the wall clock) -> latency = display - stamp.
 // Results in window.__g2g: samples [[displayWallMs, latencyMs, receiveToDisplayMs]], counters and errors.
@@ -73,13 +74,25 @@
   const pc = new RTCPeerConnection(streamsApi ? {encodedInsertableStreams: true} : {});
   g.pc = pc;
   pc.addTransceiver('video', {direction: 'recvonly'});
+  const withAudio = !!window.__g2gAudio;
+  if (withAudio) pc.addTransceiver('audio', {direction: 'recvonly'});
+  const shownStream = new MediaStream();
   const video = document.createElement('video');
-  video.muted = true;
+  video.muted = !withAudio;
   video.autoplay = true;
   video.playsInline = true;
   document.body.appendChild(video);
   pc.ontrack = ev => {
     const receiver = ev.receiver;
+    if (ev.track.kind === 'audio') {
+      if (streamsApi) {
+        // With encodedInsertableStreams every receiver must be piped through, or its frames go nowhere.
+        const {readable, writable} = receiver.createEncodedStreams();
+        readable.pipeTo(writable).catch(e => g.errors.push('audio pipe: ' + e));
+      }
+      shownStream.addTrack(ev.track);
+      return;
+    }
     if (streamsApi) {
       g.mode = 'createEncodedStreams';
       const {readable, writable} = receiver.createEncodedStreams();
@@ -96,7 +109,8 @@
     } else {
       g.errors.push('no encoded transform API');
     }
-    video.srcObject = new MediaStream([ev.track]);
+    shownStream.addTrack(ev.track);
+    video.srcObject = shownStream;
     video.play().catch(e => g.errors.push('play: ' + e));
     const onFrame = (now, md) => {
       g.shown++;
@@ -116,6 +130,18 @@
   window.__g2gStats = async () => {
     const out = {};
     (await pc.getStats()).forEach(s => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+        const n = s.jitterBufferEmittedCount || 1;
+        out.audio = {packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, packetsDiscarded: s.packetsDiscarded,
+          totalSamplesReceived: s.totalSamplesReceived, concealedSamples: s.concealedSamples,
+          insertedSamplesForDeceleration: s.insertedSamplesForDeceleration,
+          removedSamplesForAcceleration: s.removedSamplesForAcceleration, jitterMs: Math.round(1000 * (s.jitter || 0)),
+          jitterBufferMs: Math.round(1000 * s.jitterBufferDelay / n),
+          jitterBufferTargetMs: Math.round(1000 * (s.jitterBufferTargetDelay || 0) / n),
+          jitterBufferMinimumMs: Math.round(1000 * (s.jitterBufferMinimumDelay || 0) / n),
+          totalAudioEnergy: s.totalAudioEnergy, audioLevel: s.audioLevel, codec: s.codecId};
+        return;
+      }
       if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
       const n = s.jitterBufferEmittedCount || 1;
       Object.assign(out, {framesDecoded: s.framesDecoded, framesDropped: s.framesDropped, freezeCount: s.freezeCount,
@@ -127,6 +153,13 @@
     });
     return out;
   };
+  // Once a second: the stats above with the latest latency sample, for a time line of where the delay sits.
+  g.statsLog = [];
+  g.statsTimer = setInterval(() => window.__g2gStats().then(st => {
+    const last = g.samples.length ? g.samples[g.samples.length - 1] : null;
+    g.statsLog.push({t: Date.now(), latencyMs: last ? Math.round(last[1]) : null, stats: st});
+    if (!g.audioSince && st.audio && st.audio.packetsReceived > 0) g.audioSince = Date.now();
+  }), 1000);
   pc.createOffer()
     .then(o => pc.setLocalDescription(o).then(() => o))
     .then(o => fetch('/whep/' + encodeURIComponent(window.__g2gStream), {method: 'POST',

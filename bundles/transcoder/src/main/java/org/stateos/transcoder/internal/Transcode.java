@@ -5,7 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -29,7 +30,8 @@ import org.stateos.transcoder.internal.codec.TranscodeException;
  * decodes the first audio track and publishes Opus on derived track {@link #TRACK}. Broken input (a bad
  * AudioSpecificConfig, access units that keep failing, a codec error) stops this transcode with an error; the
  * stream and its video are never touched. Codec calls and {@link #stop} hold {@link #codecLock}, so native
- * objects are never freed under a running call.
+ * objects are never freed under a running call. The Opus packets leave through an {@link OpusPacer}, 20 ms apart on
+ * the audio's arrival line (the why is there); the pacer publishes without {@link #codecLock}.
  */
 final class Transcode implements StreamSubscriber {
     static final int TRACK = TrackConfig.FIRST_DERIVED_TRACK;
@@ -49,22 +51,25 @@ final class Transcode implements StreamSubscriber {
     private volatile String source = "-";
     private volatile Subscription subscription;
     private volatile Publication derived;
+    private volatile OpusPacer pacer;
+    private volatile int derivedVersion;
+    private final AtomicBoolean discontinuity = new AtomicBoolean();
 
     // Under codecLock
     private int sourceTrack = -1;
     private TrackConfig sourceConfig;
     private AacToOpus pipeline;
-    private int derivedVersion;
     private int consecutiveErrors;
-    private boolean discontinuity;
 
     Transcode(String stream, Settings settings) {
         this.stream = stream;
         this.settings = settings;
     }
 
-    /** Publishes the derived track and subscribes; callbacks run on {@code codecThreads}. */
-    void start(MediaService media, Executor codecThreads) throws StreamNotFoundException {
+    /** Publishes the derived track and subscribes; callbacks and the pacer's timers run on {@code codecThreads}. */
+    void start(MediaService media, ScheduledExecutorService codecThreads) throws StreamNotFoundException {
+        pacer = new OpusPacer(settings.paceDelayMillis() * 1000L, settings.paceMaxLateMillis() * 1000L, codecThreads,
+                () -> Math.multiplyExact(System.currentTimeMillis(), 1000L), p -> publish(p, codecThreads));
         derived = media.publishDerived(stream, "transcoder aac->opus", reason -> stop("stream ended: " + reason, false));
         try {
             subscription = media.subscribe(stream, this, codecThreads);
@@ -123,7 +128,7 @@ final class Transcode implements StreamSubscriber {
             }
             source = "track " + config.track() + " AAC " + asc.sampleRate() + " Hz x" + asc.channels();
             derivedVersion++;
-            discontinuity = derivedVersion > 1;
+            discontinuity.set(derivedVersion > 1);
             consecutiveErrors = 0;
             derived.track(new TrackConfig(TRACK, Codec.OPUS, derivedVersion, new byte[0], 0, 0, 48_000,
                     pipeline.channels(), config.ingestMicros()));
@@ -174,17 +179,25 @@ final class Transcode implements StreamSubscriber {
             return;
         }
         for (OpusPacket p : out) {
-            int flags = Frame.KEYFRAME | (discontinuity ? Frame.DISCONTINUITY : 0);
-            discontinuity = false;
-            try {
-                derived.frame(new Frame(TRACK, Codec.OPUS, p.pts(), p.pts(), p.ingestMicros(), flags, derivedVersion,
-                        Unpooled.wrappedBuffer(p.data())));
-            } catch (RuntimeException e) {
-                fail("publishing Opus failed: " + e);
-                return;
-            }
-            framesOut.incrementAndGet();
+            pacer.offer(p, frame.ingestMicros());
         }
+    }
+
+    /** Called by the pacer (under its lock, never under {@link #codecLock}) when a packet is due. */
+    private void publish(OpusPacket p, ScheduledExecutorService codecThreads) {
+        if (stopped) {
+            return;
+        }
+        int flags = Frame.KEYFRAME | (discontinuity.getAndSet(false) ? Frame.DISCONTINUITY : 0);
+        try {
+            derived.frame(new Frame(TRACK, Codec.OPUS, p.pts(), p.pts(), p.ingestMicros(), flags, derivedVersion,
+                    Unpooled.wrappedBuffer(p.data())));
+        } catch (RuntimeException e) {
+            // fail() takes the codec lock: not here, under the pacer's (the codec thread takes them the other way)
+            codecThreads.execute(() -> fail("publishing Opus failed: " + e));
+            return;
+        }
+        framesOut.incrementAndGet();
     }
 
     private void restartPipeline() {
@@ -192,7 +205,7 @@ final class Transcode implements StreamSubscriber {
         sourceConfig = null;
         closePipeline();
         onTrack(c);
-        discontinuity = true;
+        discontinuity.set(true);
     }
 
     @Override
@@ -227,6 +240,9 @@ final class Transcode implements StreamSubscriber {
                 return;
             }
             stopped = true;
+            if (pacer != null) {
+                pacer.close();
+            }
             closePipeline();
             s = subscription;
             d = derived;
@@ -243,6 +259,9 @@ final class Transcode implements StreamSubscriber {
     }
 
     private void closePipeline() {
+        if (!stopped && pacer != null) {
+            pacer.reset();   // what still waits belongs to the old timeline: out before anything of the next
+        }
         if (pipeline != null) {
             pipeline.close();
             pipeline = null;
@@ -251,7 +270,8 @@ final class Transcode implements StreamSubscriber {
 
     TranscodeInfo info(int leases) {
         String state = error != null ? "FAILED" : stopped ? "STOPPED" : leases == 0 ? "IDLE" : "RUNNING";
+        long[] pacing = pacer == null ? new long[3] : pacer.counts();
         return new TranscodeInfo(stream, state, leases, source, framesIn.get(), framesOut.get(), errors.get(),
-                cpuNanos.get() / 1_000_000, error, started);
+                cpuNanos.get() / 1_000_000, error, started, pacing[0], pacing[1], pacing[2]);
     }
 }

@@ -26,4 +26,13 @@ public @interface TranscoderConfig {
 
     @AttributeDefinition(description = "Transcodes running at once at most; more requests are refused")
     int max_transcodes() default 64;
+
+    @AttributeDefinition(description = "Opus packets leave 20 ms apart at the time their audio entered the node "
+            + "plus this many milliseconds (the transcode's own latency), so bursty input reaches the browser smooth")
+    int pace_delay_ms() default 40;
+
+    @AttributeDefinition(description = "Opus packets ready longer than this after their audio entered the node are "
+            + "dropped, not sent late (a starting transcode's cached input, a stalled codec thread); a packet later "
+            + "than the pacing line by more than this starts a new line; 0 turns both off")
+    int pace_max_late_ms() default 200;
 }

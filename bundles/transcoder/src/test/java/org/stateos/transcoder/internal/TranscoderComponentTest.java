@@ -23,7 +23,7 @@ import org.stateos.transcoder.internal.codec.AdtsFixture;
 
 /** Leases, the grace stop, real AAC through a transcode, and broken input stopping only the transcode. */
 class TranscoderComponentTest {
-    static final Settings FAST = new Settings(64_000, 32_000, 200, 1, 25, 4);
+    static final Settings FAST = new Settings(64_000, 32_000, 200, 1, 25, 4, 40, 0);
     final FakeMedia media = new FakeMedia();
     final TranscoderComponent transcoder = new TranscoderComponent(FAST, media);
     @TempDir

@@ -56,6 +56,11 @@ public final class LatencyTools {
 
     /** Publishes {@code file} looped with -c copy, or (file null) a live 720p30 libx264 zerolatency test source. */
     public static Publisher publish(String rtmpUrl, Path file, Path logDir, String name) throws IOException {
+        return publish(rtmpUrl, file, false, logDir, name);
+    }
+
+    /** As above; {@code audio} adds a 1 kHz AAC tone to the live test source (file null only). */
+    public static Publisher publish(String rtmpUrl, Path file, boolean audio, Path logDir, String name) throws IOException {
         Files.createDirectories(logDir);
         List<String> cmd = new ArrayList<>(List.of(java(), "-cp", jar().toString(),
                 "org.stateos.loadclient.latency.StampingPublisher", "--rtmp", rtmpUrl, "--ffmpeg", Ffmpeg.BINARY));
@@ -63,6 +68,9 @@ public final class LatencyTools {
             cmd.addAll(List.of("--file", file.toString(), "--loop"));
         } else {
             cmd.add("--testsrc");
+            if (audio) {
+                cmd.add("--audio");
+            }
         }
         Path log = logDir.resolve(name + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Why two ffmpeg processes and not an RTMP client of our own: ffmpeg's RTMP client is the one the node is tested
  * against (and OBS-like publishers behave the same), so the only new code in the path is the FLV filter. The sink
  * ffmpeg reads with {@code -fflags nobuffer}; video only ({@code -an}), because muxing audio and video makes ffmpeg
- * interleave and hold packets, which would be measured as latency that no real publisher adds.
+ * interleave and hold packets, which would be measured as latency that no real publisher adds. {@code --audio} adds
+ * a 1 kHz AAC tone to the test source (a normal stream with audio: what issue 5 measures with audio in the page).
  *
  * <pre>
  * java -cp stateos-load-client-*-cli.jar org.stateos.loadclient.latency.StampingPublisher
@@ -33,7 +34,7 @@ public final class StampingPublisher {
 
     /** What to publish and where. */
     public record Options(String rtmp, String file, boolean loop, String size, int fps, String bitrate, double seconds,
-            String ffmpeg) {
+            String ffmpeg, boolean audio) {
         List<String> source() {
             List<String> c = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin"));
             if (file != null) {
@@ -43,14 +44,19 @@ public final class StampingPublisher {
                 }
                 c.addAll(List.of("-i", file, "-map", "0:v:0", "-c", "copy"));
             } else {
-                c.addAll(List.of("-re", "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + fps, "-c:v", "libx264",
+                c.addAll(List.of("-re", "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + fps));
+                if (audio) {
+                    c.addAll(List.of("-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100"));
+                }
+                c.addAll(List.of("-c:v", "libx264",
                         "-preset", "veryfast", "-tune", "zerolatency", "-bf", "0", "-g", Integer.toString(2 * fps),
                         "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p"));
             }
             if (seconds > 0) {
                 c.addAll(List.of("-t", Double.toString(seconds)));
             }
-            c.addAll(List.of("-an", "-f", "flv", "-flush_packets", "1", "pipe:1"));
+            c.addAll(audio && file == null ? List.of("-c:a", "aac", "-b:a", "128k") : List.of("-an"));
+            c.addAll(List.of("-f", "flv", "-flush_packets", "1", "pipe:1"));
             return c;
         }
 
@@ -65,6 +71,7 @@ public final class StampingPublisher {
         String file = null;
         boolean loop = false;
         boolean testsrc = false;
+        boolean audio = false;
         String size = "1280x720";
         int fps = 30;
         String bitrate = "2500k";
@@ -75,6 +82,7 @@ public final class StampingPublisher {
             switch (a) {
                 case "--loop" -> loop = true;
                 case "--testsrc" -> testsrc = true;
+                case "--audio" -> audio = true;
                 case "-h", "--help" -> usage(0);
                 default -> {
                     if (i + 1 >= args.length) {
@@ -94,10 +102,10 @@ public final class StampingPublisher {
                 }
             }
         }
-        if (rtmp == null || (file == null) == !testsrc || fps < 1) {
+        if (rtmp == null || (file == null) == !testsrc || fps < 1 || (audio && !testsrc)) {
             usage(2);
         }
-        System.exit(run(new Options(rtmp, file, loop, size, fps, bitrate, seconds, ffmpeg)));
+        System.exit(run(new Options(rtmp, file, loop, size, fps, bitrate, seconds, ffmpeg, audio)));
     }
 
     /** Runs until the source ends (or the process is stopped); the exit status of the sink ffmpeg. */
@@ -134,7 +142,7 @@ public final class StampingPublisher {
 
     private static void usage(int status) {
         System.err.println("usage: --rtmp rtmp://<esr>/live/<stream> (--file <h264 file> [--loop] | --testsrc [--size 1280x720]"
-                + " [--fps 30] [--bitrate 2500k]) [--seconds S] [--ffmpeg ffmpeg]");
+                + " [--fps 30] [--bitrate 2500k] [--audio]) [--seconds S] [--ffmpeg ffmpeg]");
         System.exit(status);
     }
 }

@@ -15,7 +15,11 @@ import org.stateos.api.media.Frame;
  * {@link #REBASE_TICKS} of the count it is jitter and ignored; beyond, the input timeline jumped (a gap, a
  * publisher's new timeline) and a new segment starts there. Ingest times follow the earliest arrival seen (a frame
  * that arrives earlier than the count predicts moves the segment's ingest base back), as the video's clock mapping
- * does: bursts never make audio look later than it was.
+ * does: bursts never make audio look later than it was. And as there, a segment whose ingest base is
+ * {@link #RENEW_AFTER_MICROS} old follows a later arrival: a publisher that falls behind real time (an encoder
+ * short of CPU) moves its audio's ingest times on with its video's. Without that the audio's sender-report mapping
+ * drifted early against the video's by the publisher's lag, and Chromium's lip sync held the video back by as much
+ * (issue 5).
  *
  * <p>Positions before a segment's start (the encoder's priming) map through that segment, extrapolated back.
  * Queries come in increasing order, so older segments are dropped as they are passed.
@@ -25,16 +29,20 @@ public final class SampleClock {
     /** Input times further than this (10 ms) from the sample count start a new segment. */
     public static final long REBASE_TICKS = Frame.TIMEBASE / 100;
     static final int MAX_SEGMENTS = 64;
+    /** A segment's ingest base follows a later arrival once it is this old (as the video's RTP mapping does). */
+    public static final long RENEW_AFTER_MICROS = 5_000_000L;
 
     private static final class Segment {
         final long position;
         final long pts;
         long ingestMicros;
+        long renewedAt;   // ingest time at which the base was last set
 
         Segment(long position, long pts, long ingestMicros) {
             this.position = position;
             this.pts = pts;
             this.ingestMicros = ingestMicros;
+            this.renewedAt = ingestMicros;
         }
 
         long pts(long at) {
@@ -55,6 +63,10 @@ public final class SampleClock {
             long predicted = last.ingest(position);
             if (ingestMicros < predicted) {
                 last.ingestMicros -= predicted - ingestMicros;   // arrived earlier than counted: the earliest wins
+                last.renewedAt = ingestMicros;
+            } else if (ingestMicros - last.renewedAt > RENEW_AFTER_MICROS) {
+                last.ingestMicros += ingestMicros - predicted;   // an old base: follow the publisher's drift
+                last.renewedAt = ingestMicros;
             }
             return;
         }

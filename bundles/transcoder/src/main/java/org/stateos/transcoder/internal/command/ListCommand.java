@@ -39,11 +39,11 @@ public final class ListCommand implements Action {
     /** 80 columns; a failed transcode's reason on the line below it. */
     public static String table(List<TranscodeInfo> all) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-16s %-7s %6s %8s %8s %6s %8s%n", "STREAM", "STATE", "LEASES", "IN", "OUT", "ERRORS",
-                "CPU_MS"));
+        sb.append(String.format("%-16s %-7s %6s %8s %8s %6s %8s %5s %5s%n", "STREAM", "STATE", "LEASES", "IN", "OUT",
+                "ERRORS", "CPU_MS", "LATE", "STALE"));
         for (TranscodeInfo t : all) {
-            sb.append(String.format("%-16s %-7s %6d %8d %8d %6d %8d%n", cut(t.stream(), 16), t.state(), t.leases(),
-                    t.framesIn(), t.framesOut(), t.errors(), t.cpuMillis()));
+            sb.append(String.format("%-16s %-7s %6d %8d %8d %6d %8d %5d %5d%n", cut(t.stream(), 16), t.state(), t.leases(),
+                    t.framesIn(), t.framesOut(), t.errors(), t.cpuMillis(), t.late(), t.stale()));
             if (t.error() != null) {
                 sb.append("  error: ").append(cut(t.error(), 200)).append('\n');
             }

@@ -43,4 +43,18 @@ class SampleClockTest {
         assertEquals(INGEST + 1_000_000, clock.ingestMicros(48_000));
         assertEquals(-585, clock.pts(-312));
     }
+
+    @Test
+    void aPublisherFallingBehindMovesTheIngestBaseOnOnceItIsOld() {
+        SampleClock clock = new SampleClock();
+        clock.anchor(0, 0, INGEST);
+        // 4 s in, the input arrives 300 ms late (an encoder short of CPU): a base younger than 5 s keeps the earliest
+        clock.anchor(4 * 48_000, 4L * Frame.TIMEBASE, INGEST + 4_300_000);
+        assertEquals(INGEST + 4_000_000, clock.ingestMicros(4 * 48_000));
+        // 6 s in, still 300 ms late: the base is renewed to it, as the video's sender-report mapping is
+        clock.anchor(6 * 48_000, 6L * Frame.TIMEBASE, INGEST + 6_300_000);
+        assertEquals(INGEST + 6_300_000, clock.ingestMicros(6 * 48_000));
+        clock.anchor(7 * 48_000, 7L * Frame.TIMEBASE, INGEST + 7_310_000);
+        assertEquals(INGEST + 7_300_000, clock.ingestMicros(7 * 48_000), "and holds the new earliest line again");
+    }
 }

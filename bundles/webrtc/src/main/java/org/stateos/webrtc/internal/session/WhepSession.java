@@ -101,6 +101,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     private boolean drainScheduled;
     private int catchUpRemaining;
     private long catchUpEndPts;
+    private boolean audioTalkspurt = true; // RTP marker: first audio packet, and the first after a discontinuity
 
     // Counters: written on the loop, read by the shell
     private volatile long packetsSent;
@@ -463,7 +464,9 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
                 framesDropped++;
                 return;
             }
-            ByteBuf p = audio.newPacket(alloc, payload.readableBytes(), true, ts);
+            // RFC 7587: the marker only on the first packet of a talkspurt, not on every packet
+            ByteBuf p = audio.newPacket(alloc, payload.readableBytes(), audioTalkspurt || frame.isDiscontinuity(), ts);
+            audioTalkspurt = false;
             p.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
             framesSent++;
             transmit(p, null);

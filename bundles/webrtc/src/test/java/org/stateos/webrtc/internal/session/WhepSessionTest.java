@@ -365,7 +365,38 @@ class WhepSessionTest {
         assertEquals(videoPackets + 3, transport.rtpCount(), "audio resumes");
 
         session.close("viewer left");
+        // CLOSED is set before the lease is dropped (same loop task): wait for the lease, not the state
+        awaitTrue(() -> second.open.get() == 0, "the session's end to close its lease");
+    }
+    @Test
+    void theAudioMarkerBitIsSetOnlyOnTheFirstPacketOfATalkspurt() throws Exception {
+        WhepSession session = session(new AtomicReference<>(), true);
+        session.transcoderAvailable(new FakeTranscoder());
+        onLoop(() -> {
+            session.onTrack(new TrackConfig(1, Codec.AAC, 1, new byte[] {0x12, 0x10}, 0, 0, 44_100, 2, 1L));
+            session.onTrack(new TrackConfig(TrackConfig.FIRST_DERIVED_TRACK, Codec.OPUS, 1, new byte[0], 0, 0, 48_000, 2, 1L));
+            session.onConnected(transport);
+        });
+        onLoop(() -> {
+            session.onFrame(opus(0));
+            session.onFrame(opus(1800));
+            session.onFrame(opus(3600));
+            ByteBuf payload = ByteBufAllocator.DEFAULT.buffer().writeBytes(new byte[] {(byte) 0xfc, 1, 2, 3});
+            Frame restart = new Frame(TrackConfig.FIRST_DERIVED_TRACK, Codec.OPUS, 90_000, 90_000, ingestBase + 1_000_000,
+                    Frame.KEYFRAME | Frame.DISCONTINUITY, 1, payload);
+            framesMade.add(restart);
+            session.onFrame(restart);
+        });
+        synchronized (transport) {
+            assertEquals(4, transport.rtp.size());
+            boolean[] markers = new boolean[4];
+            for (int i = 0; i < 4; i++) {
+                markers[i] = (transport.rtp.get(i).getByte(1) & 0x80) != 0;
+            }
+            // RFC 7587 4.1: set on the first packet after silence (here: the session's first and a new timeline's)
+            assertEquals("[true, false, false, true]", java.util.Arrays.toString(markers));
+        }
+        session.close("done");
         awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
-        assertEquals(0, second.open.get(), "the session's end closes its lease");
     }
 }

@@ -1,0 +1,99 @@
+package org.stateos.transcoder.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.stateos.api.media.Frame;
+import org.stateos.transcoder.internal.codec.OpusPacket;
+
+class OpusPacerTest {
+    /** A packet as published, with the wall clock (µs) at which the sink saw it. */
+    record Out(long pts, long ingestMicros, long atMicros) {
+    }
+
+    final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+    final List<Out> out = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    static long now() {
+        return System.currentTimeMillis() * 1000L;
+    }
+
+    OpusPacer pacer(long delayMicros, long maxLateMicros) {
+        return new OpusPacer(delayMicros, maxLateMicros, timer, OpusPacerTest::now,
+                p -> out.add(new Out(p.pts(), p.ingestMicros(), now())));
+    }
+
+    static OpusPacket packet(int i, long ingestMicros) {
+        return new OpusPacket(new byte[] {(byte) i}, i * 20L * Frame.TIMEBASE / 1000, ingestMicros);
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aBurstLeavesInOrderEachPacketNoEarlierThanItsTimeOnTheLine() throws Exception {
+        OpusPacer pacer = pacer(40_000, 500_000);
+        long t0 = now();
+        for (int i = 0; i < 10; i++) {
+            // 200 ms of audio offered at once, that entered up to 30 ms late (an interleaving publisher's clumps)
+            pacer.offer(packet(i, t0 + i * 20_000L + (i % 3) * 15_000L), now());
+        }
+        await(() -> out.size() == 10, "10 packets");
+        for (int i = 0; i < 10; i++) {
+            Out o = out.get(i);
+            assertEquals(i * 20L * Frame.TIMEBASE / 1000, o.pts(), "in order");
+            assertEquals(t0 + i * 20_000L, o.ingestMicros(), "ingest time on the line");
+            assertTrue(o.atMicros() >= o.ingestMicros() + 40_000 - 1_000, "packet " + i + " left before it was due");
+        }
+        assertEquals(10, pacer.counts()[0] + pacer.counts()[1]);
+    }
+
+    @Test
+    void packetsDueLongAgoAreDroppedAndTheLiveOnesSent() throws Exception {
+        OpusPacer pacer = pacer(40_000, 200_000);
+        long live = now();
+        // The cached second a starting transcode decodes first, then the live packets after it.
+        for (int i = 0; i < 60; i++) {
+            pacer.offer(packet(i, live - 1_200_000 + i * 20_000L), live - 1_200_000 + i * 20_000L + 30_000);
+        }
+        await(() -> !out.isEmpty(), "the live packets");
+        long[] counts = pacer.counts();
+        assertTrue(counts[2] >= 45, "stale ones dropped: " + java.util.Arrays.toString(counts));
+        await(() -> out.size() + pacer.counts()[2] == 60, "every packet sent or dropped");
+        assertTrue(out.get(0).pts() >= 45L * 20 * Frame.TIMEBASE / 1000, "the first sent is recent: " + out.get(0));
+    }
+
+    @Test
+    void resetSendsWhatWaitsAtOnceAndCloseDropsIt() throws Exception {
+        OpusPacer pacer = pacer(1_000_000, 0);
+        long t0 = now();
+        pacer.offer(packet(0, t0), t0);
+        pacer.offer(packet(1, t0), t0);
+        pacer.reset();
+        assertEquals(2, out.size(), "flushed by the reset, in order");
+        assertEquals(0, out.get(0).pts());
+        pacer.offer(packet(5, t0), t0);
+        pacer.close();
+        pacer.offer(packet(6, t0), t0);
+        Thread.sleep(50);
+        assertEquals(2, out.size(), "nothing after close");
+        assertArrayEquals(new long[] {0, 2, 0}, pacer.counts());
+    }
+}
