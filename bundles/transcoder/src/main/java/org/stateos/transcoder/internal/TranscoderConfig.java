@@ -35,4 +35,8 @@ public @interface TranscoderConfig {
             + "dropped, not sent late (a starting transcode's cached input, a stalled codec thread); a packet later "
             + "than the pacing line by more than this starts a new line; 0 turns both off")
     int pace_max_late_ms() default 200;
+
+    @AttributeDefinition(description = "Load FFmpeg's natives on a codec thread when the transcoder starts, so the "
+            + "first viewer of a stream with AAC does not wait seconds for them (costs their memory from boot on)")
+    boolean preload_natives() default true;
 }

@@ -107,6 +107,16 @@ public final class AacToOpus implements AutoCloseable {
         priming = encoder.initial_padding();
     }
 
+    /**
+     * Loads FFmpeg's natives (JavaCPP extracts and links them on first use: seconds on a 2-core box) and checks the
+     * codecs this class needs are in the build. Idempotent; the first transcode pays nothing once this has run.
+     */
+    public static void loadNatives() throws TranscodeException {
+        if (avcodec_find_decoder(AV_CODEC_ID_AAC) == null || avcodec_find_encoder_by_name("libopus") == null) {
+            throw new TranscodeException("this FFmpeg build lacks the aac decoder or the libopus encoder");
+        }
+    }
+
     private void open(AudioSpecificConfig asc, byte[] config, int bitrate) throws TranscodeException {
         AVCodec aac = avcodec_find_decoder(AV_CODEC_ID_AAC);
         AVCodec opus = avcodec_find_encoder_by_name("libopus");
