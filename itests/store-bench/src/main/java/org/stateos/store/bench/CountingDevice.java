@@ -20,6 +20,8 @@ final class CountingDevice implements BlockDevice {
     /** Time spent inside write and force (the store writes and forces from one thread): device busy time. */
     final LongAdder writeNanos = new LongAdder();
     final LongAdder forceNanos = new LongAdder();
+    /** Time spent inside reads, summed over the reader threads: a get's time outside it is the store's own. */
+    final LongAdder readNanos = new LongAdder();
 
     CountingDevice(BlockDevice device) {
         this.device = device;
@@ -33,6 +35,7 @@ final class CountingDevice implements BlockDevice {
         bytesRead.reset();
         writeNanos.reset();
         forceNanos.reset();
+        readNanos.reset();
     }
 
     @Override
@@ -52,7 +55,9 @@ final class CountingDevice implements BlockDevice {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        long t0 = System.nanoTime();
         int n = device.read(dst, position);
+        readNanos.add(System.nanoTime() - t0);
         reads.increment();
         bytesRead.add(n);
         return n;

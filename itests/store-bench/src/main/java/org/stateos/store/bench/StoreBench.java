@@ -64,6 +64,10 @@ public final class StoreBench {
     private final long writeBytes;
     private final boolean keep;
     private final boolean copyGets;
+    /** Mean latency of one I/O of the last fio run (its lat_ns: submission to completion), microseconds. */
+    private double fioLatencyMicros;
+    /** The last store run's diagnostic line: plain Java preads in the get phase's rotation. */
+    private String javaReadLine = "";
 
     private StoreBench(Map<String, String> o) {
         file = Path.of(o.getOrDefault("file", "/var/tmp/stateos-store-bench.img"));
@@ -123,7 +127,7 @@ public final class StoreBench {
         cpuRates();
         // The JIT compiles the store's hot paths during the first seconds of the JVM; fio is native code. One
         // short store run (2 s put, 2 s get, 256 MiB at most) before the timed runs, not counted.
-        StoreRun warm = storeRun(2, Math.min(writeBytes, 256L << 20));
+        StoreRun warm = storeRun(2, Math.min(writeBytes, 256L << 20), false);
         System.out.printf(Locale.ROOT, "  warm-up (JIT, not counted): put %.0f MB/s, get %.0f MB/s%n", warm.putMBs, warm.getMBs);
         for (int r = 0; r < runs; r++) {
             StoreRun sr = storeRun();
@@ -135,17 +139,21 @@ public final class StoreBench {
             System.out.printf(Locale.ROOT, "    store: put phase %.0f%% in write or fdatasync, I/O thread waiting for a batch %.0f%%,"
                     + " acknowledging %.0f%%; process CPU %.2f cores during put, %.2f during get%n", 100 * sr.putDeviceBusy,
                     100 * sr.putIoIdle, 100 * sr.putIoAck, sr.putCpu, sr.getCpu);
+            System.out.printf(Locale.ROOT, "    store: a get takes %.0f us per reader, %.0f us of it inside the device read"
+                    + " (%.2f blocks of 4 KiB per read), %.0f us outside it; %d device writes during gets%n", sr.getMicros,
+                    sr.readMicros, sr.readBlocks, sr.getMicros - sr.readMicros, sr.getPhaseWrites);
             direct = sr.direct;
             bs = Math.max(4096, (sr.meanWriteBytes + 4095) / 4096 * 4096);
             fdatasync = Math.max(1, (int) Math.round(sr.writesPerForce));
             double w = fio("write", List.of("--rw=write", "--bs=" + bs, "--numjobs=1", "--iodepth=1", "--fdatasync=" + fdatasync,
                     "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct);
-            double rd = fio("read", List.of("--rw=randread", "--bs=" + unitBytes, "--numjobs=" + readers, "--iodepth=1",
-                    "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct);
+            double rd = sr.fioReadMBs;
+            double rdMicros = sr.fioReadMicros;
             fioWrite.add(w);
             fioRead.add(rd);
-            System.out.printf(Locale.ROOT, "    fio: seq write %.0f MB/s (bs %d KiB, fdatasync/%d), rand read %.0f MB/s%n",
-                    w, bs >> 10, fdatasync, rd);
+            System.out.printf(Locale.ROOT, "    fio: seq write %.0f MB/s (bs %d KiB, fdatasync/%d), rand read %.0f MB/s"
+                    + " (%.0f us per read; in 1 s slices rotating with the store's get slices)%n", w, bs >> 10, fdatasync, rd, rdMicros);
+            System.out.println(javaReadLine);
             double[] fr = filePerUnitRun();
             unitRuns.add(fr);
             System.out.printf(Locale.ROOT, "    file-per-unit: put %.0f MB/s, get %.0f MB/s%n", fr[0], fr[1]);
@@ -246,7 +254,8 @@ public final class StoreBench {
     /** The store's figures of one run and its write pattern on the device. */
     private record StoreRun(double putMBs, double getMBs, long meanWriteBytes, double writesPerForce, double meanBatchRecords,
                             boolean direct, String ioMode, double putDeviceBusy, double putIoIdle, double putIoAck, double putCpu,
-                            double getCpu) { }
+                            double getCpu, double getMicros, double readMicros, double readBlocks, double fioReadMBs,
+                            double fioReadMicros, long getPhaseWrites) { }
 
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -257,11 +266,14 @@ public final class StoreBench {
     }
 
     private StoreRun storeRun() throws Exception {
-        return storeRun(seconds, writeBytes);
+        return storeRun(seconds, writeBytes, true);
     }
 
-    /** One store run: a put phase of at most {@code secs} seconds and {@code budget} bytes, then a get phase of {@code secs}. */
-    private StoreRun storeRun(int secs, long budget) throws Exception {
+    /**
+     * One store run: a put phase of at most {@code secs} seconds and {@code budget} bytes, then a get phase of
+     * {@code secs} in one-second slices, each followed by a one-second fio random read when {@code withFio}.
+     */
+    private StoreRun storeRun(int secs, long budget, boolean withFio) throws Exception {
         LogConfig config = LogConfig.defaults();
         FileBlockDevice raw = FileBlockDevice.open(file, fileBytes);
         try (CountingDevice device = new CountingDevice(raw)) {
@@ -304,39 +316,113 @@ public final class StoreBench {
                 ioMode = raw.ioMode();
                 keys = new ArrayList<>(written);
                 StoreRun partial = new StoreRun(putMBs, 0, writes == 0 ? 0 : writeBytesDone / writes, (double) writes / forces,
-                        stats.meanBatchRecords(), stats.direct(), ioMode, busy, ioIdle, ioAck, putCpu, 0);
+                        stats.meanBatchRecords(), stats.direct(), ioMode, busy, ioIdle, ioAck, putCpu, 0, 0, 0, 0, 0, 0, 0);
 
-                // Random gets of what was written.
+                // Random gets of what was written, in slices that alternate with fio's random read of the same
+                // region (same block size, jobs and queue depth): this virtual disk's speed swings by 2x from one
+                // few-second window to the next, so the two figures are taken in interleaved one-second windows
+                // instead of one after the other.
                 byte[][] keyArray = keys.toArray(byte[][]::new);
                 LongAdder read = new LongAdder();
-                long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
-                long c1 = cpuNanos();
-                long t1 = System.nanoTime();
-                runThreads(readers, "get", r -> {
-                    SplittableRandom rnd = new SplittableRandom(100 + r);
-                    while (System.nanoTime() < readDeadline) {
-                        byte[] key = keyArray[rnd.nextInt(keyArray.length)];
-                        if (copyGets) {
-                            ByteBuffer v = log.read(KIND, key);
-                            if (v == null || v.remaining() != unitBytes) {
-                                throw new IllegalStateException("get returned " + v);
-                            }
-                            read.add(v.remaining());
-                        } else {
-                            try (RecordView v = log.readView(KIND, key)) { // CRC-checked like read(), no copy
-                                if (v == null || v.value().remaining() != unitBytes) {
-                                    throw new IllegalStateException("get returned " + (v == null ? null : v.value()));
+                LongAdder gets = new LongAdder();
+                device.reset();
+                int slices = Math.max(1, secs);
+                long sliceNanos = TimeUnit.SECONDS.toNanos(secs) / slices;
+                long getNanos = 0;
+                long getCpuNanos = 0;
+                double fioBytes = 0;
+                double fioSeconds = 0;
+                double fioLatencySum = 0;
+                long javaReadNanos = 0;
+                long javaReadBytes = 0;
+                long javaReadLatency = 0;
+                long javaReads = 0;
+                SplittableRandom[] rnds = new SplittableRandom[readers];
+                for (int r = 0; r < readers; r++) {
+                    rnds[r] = new SplittableRandom(100 + r);
+                }
+                for (int slice = 0; slice < slices; slice++) {
+                    // The order rotates from slice to slice, so no side always runs first after the put phase.
+                    for (int step = 0; step < 3; step++) {
+                        int which = (step + slice) % 3;
+                        if (which == 0) {
+                            long readDeadline = System.nanoTime() + sliceNanos;
+                            long c1 = cpuNanos();
+                            long t1 = System.nanoTime();
+                            runThreads(readers, "get", r -> {
+                                SplittableRandom rnd = rnds[r];
+                                while (System.nanoTime() < readDeadline) {
+                                    byte[] key = keyArray[rnd.nextInt(keyArray.length)];
+                                    if (copyGets) {
+                                        ByteBuffer v = log.read(KIND, key);
+                                        if (v == null || v.remaining() != unitBytes) {
+                                            throw new IllegalStateException("get returned " + v);
+                                        }
+                                        read.add(v.remaining());
+                                    } else {
+                                        try (RecordView v = log.readView(KIND, key)) { // CRC-checked like read(), no copy
+                                            if (v == null || v.value().remaining() != unitBytes) {
+                                                throw new IllegalStateException("get returned " + (v == null ? null : v.value()));
+                                            }
+                                            read.add(v.value().remaining());
+                                        }
+                                    }
+                                    gets.increment();
                                 }
-                                read.add(v.value().remaining());
-                            }
+                            });
+                            getNanos += System.nanoTime() - t1;
+                            getCpuNanos += cpuNanos() - c1;
+                        } else if (which == 1 && withFio) {
+                            // Diagnostic: the same threads reading 256 KiB at random 256 KiB-aligned offsets through the
+                            // same FileBlockDevice, no store: separates the JVM's pread from the store's path.
+                            LongAdder jb = new LongAdder();
+                            LongAdder jn = new LongAdder();
+                            LongAdder jns = new LongAdder();
+                            long jDeadline = System.nanoTime() + sliceNanos;
+                            long jt0 = System.nanoTime();
+                            runThreads(readers, "java-read", r -> {
+                                SplittableRandom rnd = new SplittableRandom(200 + r);
+                                ByteBuffer b = ByteBuffer.allocateDirect(unitBytes + 4096).alignedSlice(4096);
+                                while (System.nanoTime() < jDeadline) {
+                                    long off = rnd.nextLong(writeBytes / unitBytes) * unitBytes;
+                                    b.clear().limit(unitBytes);
+                                    long q = System.nanoTime();
+                                    int got = raw.read(b, off);
+                                    jns.add(System.nanoTime() - q);
+                                    jn.increment();
+                                    jb.add(got);
+                                }
+                            });
+                            javaReadNanos += System.nanoTime() - jt0;
+                            javaReadBytes += jb.sum();
+                            javaReadLatency += jns.sum();
+                            javaReads += jn.sum();
+                        } else if (which == 2 && withFio) {
+                            int fioSecs = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(sliceNanos));
+                            double mbs = fio("read", List.of("--rw=randread", "--bs=" + unitBytes, "--numjobs=" + readers,
+                                    "--iodepth=1", "--size=" + writeBytes, "--time_based", "--runtime=" + fioSecs), stats.direct());
+                            fioBytes += mbs * fioSecs;
+                            fioSeconds += fioSecs;
+                            fioLatencySum += fioLatencyMicros * fioSecs;
                         }
                     }
-                });
-                long getNanos = System.nanoTime() - t1;
-                double getCpu = (cpuNanos() - c1) / (double) getNanos;
+                }
+                javaReadLine = String.format(Locale.ROOT, "    java pread (diagnostic: the reader threads, no store, 256 KiB at"
+                        + " 256 KiB-aligned offsets, in the same rotation): %.0f MB/s, %.0f us per read",
+                        javaReadBytes / (javaReadNanos / 1e9) / 1e6, javaReadLatency / 1e3 / Math.max(1, javaReads));
+                double getCpu = getCpuNanos / (double) getNanos;
                 double getMBs = read.sum() / (getNanos / 1e9) / 1e6;
+                // Each reader is busy the whole phase: its mean get time is readers x phase / gets. The part of it
+                // inside the device's read is what fio also pays; the rest is the store's (CRC, lookup, scheduling).
+                long reads = Math.max(1, device.reads.sum());
+                double getMicros = readers * (getNanos / 1e3) / Math.max(1, gets.sum());
+                double readMicros = device.readNanos.sum() / 1e3 / reads;
+                double readBlocks = device.bytesRead.sum() / 4096.0 / reads;
                 return new StoreRun(partial.putMBs, getMBs, partial.meanWriteBytes, partial.writesPerForce,
-                        partial.meanBatchRecords, partial.direct, partial.ioMode, partial.putDeviceBusy, partial.putIoIdle, partial.putIoAck, partial.putCpu, getCpu);
+                        partial.meanBatchRecords, partial.direct, partial.ioMode, partial.putDeviceBusy, partial.putIoIdle,
+                        partial.putIoAck, partial.putCpu, getCpu, getMicros, readMicros, readBlocks,
+                        fioSeconds == 0 ? Double.NaN : fioBytes / fioSeconds, fioSeconds == 0 ? Double.NaN : fioLatencySum / fioSeconds,
+                        device.writes.sum());
             }
         }
     }
@@ -428,7 +514,9 @@ public final class StoreBench {
         String json = new String(out, StandardCharsets.UTF_8);
         json = json.substring(json.indexOf('{'));
         JsonObject job = JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("jobs").get(0).getAsJsonObject();
-        return job.getAsJsonObject(dir).get("bw_bytes").getAsDouble() / 1e6;
+        JsonObject side = job.getAsJsonObject(dir);
+        fioLatencyMicros = side.has("lat_ns") ? side.getAsJsonObject("lat_ns").get("mean").getAsDouble() / 1e3 : Double.NaN;
+        return side.get("bw_bytes").getAsDouble() / 1e6;
     }
 
     private interface Body {
