@@ -346,6 +346,8 @@ public final class StoreBench {
                 LongAdder read = new LongAdder();
                 LongAdder gets = new LongAdder();
                 device.reset();
+                device.captured.set(0);
+                device.capture = true;
                 int slices = Math.max(1, secs);
                 long sliceNanos = TimeUnit.SECONDS.toNanos(secs) / slices;
                 long getNanos = 0;
@@ -360,6 +362,12 @@ public final class StoreBench {
                 long javaReadBytes = 0;
                 long javaReadLatency = 0;
                 long javaReads = 0;
+                int javaAlignedSlices = 0;
+                int javaReplaySlices = 0;
+                long replayNanos = 0;
+                long replayBytes = 0;
+                long replayLatency = 0;
+                long replayReads = 0;
                 SplittableRandom[] rnds = new SplittableRandom[readers];
                 for (int r = 0; r < readers; r++) {
                     rnds[r] = new SplittableRandom(100 + r);
@@ -403,12 +411,23 @@ public final class StoreBench {
                             LongAdder jns = new LongAdder();
                             long jDeadline = System.nanoTime() + sliceNanos;
                             long jt0 = System.nanoTime();
+                            int nCaptured = Math.min(device.captured.get(), device.capturedPositions.length);
+                            boolean replay = nCaptured > 0 && javaReplaySlices < javaAlignedSlices;
                             runThreads(readers, "java-read", r -> {
                                 SplittableRandom rnd = new SplittableRandom(200 + r);
-                                ByteBuffer b = ByteBuffer.allocateDirect(unitBytes + 4096).alignedSlice(4096);
+                                ByteBuffer b = ByteBuffer.allocateDirect(2 * unitBytes + 4096).alignedSlice(4096);
                                 while (System.nanoTime() < jDeadline) {
-                                    long off = rnd.nextLong(writeBytes / unitBytes) * unitBytes;
-                                    b.clear().limit(unitBytes);
+                                    long off;
+                                    int len;
+                                    if (replay) { // the very ranges the store's gets read (65 blocks, 4 KiB-aligned)
+                                        int i = rnd.nextInt(nCaptured);
+                                        off = device.capturedPositions[i];
+                                        len = device.capturedLengths[i];
+                                    } else {
+                                        off = rnd.nextLong(writeBytes / unitBytes) * unitBytes;
+                                        len = unitBytes;
+                                    }
+                                    b.clear().limit(len);
                                     long q = System.nanoTime();
                                     int got = raw.read(b, off);
                                     jns.add(System.nanoTime() - q);
@@ -416,6 +435,15 @@ public final class StoreBench {
                                     jb.add(got);
                                 }
                             });
+                            if (replay) {
+                                javaReplaySlices++;
+                                replayNanos += System.nanoTime() - jt0;
+                                replayBytes += jb.sum();
+                                replayLatency += jns.sum();
+                                replayReads += jn.sum();
+                                continue;
+                            }
+                            javaAlignedSlices++;
                             javaReadNanos += System.nanoTime() - jt0;
                             javaReadBytes += jb.sum();
                             javaReadLatency += jns.sum();
@@ -449,7 +477,10 @@ public final class StoreBench {
                 fioProcMBs = fioProcSeconds == 0 ? Double.NaN : fioProcBytes / fioProcSeconds;
                 javaReadLine = String.format(Locale.ROOT, "    java pread (diagnostic: the reader threads, no store, 256 KiB at"
                         + " 256 KiB-aligned offsets, in the same rotation): %.0f MB/s, %.0f us per read",
-                        javaReadBytes / (javaReadNanos / 1e9) / 1e6, javaReadLatency / 1e3 / Math.max(1, javaReads));
+                        javaReadBytes / (javaReadNanos / 1e9) / 1e6, javaReadLatency / 1e3 / Math.max(1, javaReads))
+                        + (replayReads == 0 ? "" : String.format(Locale.ROOT, "; replaying the store's own read ranges"
+                        + " (no CRC): %.0f MB/s, %.0f us per read", replayBytes / (replayNanos / 1e9) / 1e6,
+                        replayLatency / 1e3 / replayReads));
                 long getPhaseWrites = device.writes.sum();
                 double getCpu = getCpuNanos / (double) getNanos;
                 double getMBs = read.sum() / (getNanos / 1e9) / 1e6;
