@@ -364,6 +364,12 @@ public final class StoreBench {
                 long javaReads = 0;
                 int javaAlignedSlices = 0;
                 int javaReplaySlices = 0;
+                int javaSlot = 0;
+                long crcNanos = 0;
+                long crcBytes = 0;
+                long crcLatency = 0;
+                long crcReads = 0;
+                LongAdder crcSink = new LongAdder();
                 long replayNanos = 0;
                 long replayBytes = 0;
                 long replayLatency = 0;
@@ -412,7 +418,10 @@ public final class StoreBench {
                             long jDeadline = System.nanoTime() + sliceNanos;
                             long jt0 = System.nanoTime();
                             int nCaptured = Math.min(device.captured.get(), device.capturedPositions.length);
-                            boolean replay = nCaptured > 0 && javaReplaySlices < javaAlignedSlices;
+                            // Java slots cycle: 256 KiB aligned, the store's ranges, the store's ranges + CRC32C of each read.
+                            int variant = nCaptured == 0 ? 0 : javaSlot++ % 3;
+                            boolean replay = variant > 0;
+                            boolean crc = variant == 2;
                             runThreads(readers, "java-read", r -> {
                                 SplittableRandom rnd = new SplittableRandom(200 + r);
                                 ByteBuffer b = ByteBuffer.allocateDirect(2 * unitBytes + 4096).alignedSlice(4096);
@@ -433,8 +442,20 @@ public final class StoreBench {
                                     jns.add(System.nanoTime() - q);
                                     jn.increment();
                                     jb.add(got);
+                                    if (crc) { // the same CPU pass a get makes after its read
+                                        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+                                        c.update(b.flip());
+                                        crcSink.add(c.getValue());
+                                    }
                                 }
                             });
+                            if (crc) {
+                                crcNanos += System.nanoTime() - jt0;
+                                crcBytes += jb.sum();
+                                crcLatency += jns.sum();
+                                crcReads += jn.sum();
+                                continue;
+                            }
                             if (replay) {
                                 javaReplaySlices++;
                                 replayNanos += System.nanoTime() - jt0;
@@ -480,7 +501,9 @@ public final class StoreBench {
                         javaReadBytes / (javaReadNanos / 1e9) / 1e6, javaReadLatency / 1e3 / Math.max(1, javaReads))
                         + (replayReads == 0 ? "" : String.format(Locale.ROOT, "; replaying the store's own read ranges"
                         + " (no CRC): %.0f MB/s, %.0f us per read", replayBytes / (replayNanos / 1e9) / 1e6,
-                        replayLatency / 1e3 / replayReads));
+                        replayLatency / 1e3 / replayReads))
+                        + (crcReads == 0 ? "" : String.format(Locale.ROOT, "; the same + CRC32C after each read: %.0f MB/s,"
+                        + " %.0f us per read", crcBytes / (crcNanos / 1e9) / 1e6, crcLatency / 1e3 / crcReads));
                 long getPhaseWrites = device.writes.sum();
                 double getCpu = getCpuNanos / (double) getNanos;
                 double getMBs = read.sum() / (getNanos / 1e9) / 1e6;
