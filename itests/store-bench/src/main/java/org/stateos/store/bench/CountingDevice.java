@@ -20,6 +20,14 @@ final class CountingDevice implements BlockDevice {
     /** Time spent inside write and force (the store writes and forces from one thread): device busy time. */
     final LongAdder writeNanos = new LongAdder();
     final LongAdder forceNanos = new LongAdder();
+    /** Time spent inside reads, summed over the reader threads: a get's time outside it is the store's own. */
+    final LongAdder readNanos = new LongAdder();
+
+    /** Positions and lengths of the first reads (up to 65536) while {@link #capture} is set: replayed by the Java pread diagnostic. */
+    final long[] capturedPositions = new long[1 << 16];
+    final int[] capturedLengths = new int[1 << 16];
+    final java.util.concurrent.atomic.AtomicInteger captured = new java.util.concurrent.atomic.AtomicInteger();
+    volatile boolean capture;
 
     CountingDevice(BlockDevice device) {
         this.device = device;
@@ -33,6 +41,7 @@ final class CountingDevice implements BlockDevice {
         bytesRead.reset();
         writeNanos.reset();
         forceNanos.reset();
+        readNanos.reset();
     }
 
     @Override
@@ -52,7 +61,16 @@ final class CountingDevice implements BlockDevice {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        if (capture) {
+            int i = captured.getAndIncrement();
+            if (i < capturedPositions.length) {
+                capturedPositions[i] = position;
+                capturedLengths[i] = dst.remaining();
+            }
+        }
+        long t0 = System.nanoTime();
         int n = device.read(dst, position);
+        readNanos.add(System.nanoTime() - t0);
         reads.increment();
         bytesRead.add(n);
         return n;

@@ -64,6 +64,12 @@ public final class StoreBench {
     private final long writeBytes;
     private final boolean keep;
     private final boolean copyGets;
+    /** Mean latency of one I/O of the last fio run (its lat_ns: submission to completion), microseconds. */
+    private double fioLatencyMicros;
+    /** The last store run's diagnostic line: plain Java preads in the get phase's rotation. */
+    private String javaReadLine = "";
+    private String fioProcLine = "";
+    private double fioProcMBs;
 
     private StoreBench(Map<String, String> o) {
         file = Path.of(o.getOrDefault("file", "/var/tmp/stateos-store-bench.img"));
@@ -115,6 +121,7 @@ public final class StoreBench {
         List<StoreRun> storeRuns = new ArrayList<>();
         List<Double> fioWrite = new ArrayList<>();
         List<Double> fioRead = new ArrayList<>();
+        List<Double> fioReadProc = new ArrayList<>();
         List<double[]> unitRuns = new ArrayList<>();
         List<double[]> ratios = new ArrayList<>();
         long bs = 0;
@@ -123,7 +130,7 @@ public final class StoreBench {
         cpuRates();
         // The JIT compiles the store's hot paths during the first seconds of the JVM; fio is native code. One
         // short store run (2 s put, 2 s get, 256 MiB at most) before the timed runs, not counted.
-        StoreRun warm = storeRun(2, Math.min(writeBytes, 256L << 20));
+        StoreRun warm = storeRun(2, Math.min(writeBytes, 256L << 20), false);
         System.out.printf(Locale.ROOT, "  warm-up (JIT, not counted): put %.0f MB/s, get %.0f MB/s%n", warm.putMBs, warm.getMBs);
         for (int r = 0; r < runs; r++) {
             StoreRun sr = storeRun();
@@ -135,22 +142,29 @@ public final class StoreBench {
             System.out.printf(Locale.ROOT, "    store: put phase %.0f%% in write or fdatasync, I/O thread waiting for a batch %.0f%%,"
                     + " acknowledging %.0f%%; process CPU %.2f cores during put, %.2f during get%n", 100 * sr.putDeviceBusy,
                     100 * sr.putIoIdle, 100 * sr.putIoAck, sr.putCpu, sr.getCpu);
+            System.out.printf(Locale.ROOT, "    store: a get takes %.0f us per reader, %.0f us of it inside the device read"
+                    + " (%.2f blocks of 4 KiB per read), %.0f us outside it; %d device writes during gets%n", sr.getMicros,
+                    sr.readMicros, sr.readBlocks, sr.getMicros - sr.readMicros, sr.getPhaseWrites);
             direct = sr.direct;
             bs = Math.max(4096, (sr.meanWriteBytes + 4095) / 4096 * 4096);
             fdatasync = Math.max(1, (int) Math.round(sr.writesPerForce));
             double w = fio("write", List.of("--rw=write", "--bs=" + bs, "--numjobs=1", "--iodepth=1", "--fdatasync=" + fdatasync,
                     "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct);
-            double rd = fio("read", List.of("--rw=randread", "--bs=" + unitBytes, "--numjobs=" + readers, "--iodepth=1",
-                    "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct);
+            double rd = sr.fioReadMBs;
+            double rdMicros = sr.fioReadMicros;
             fioWrite.add(w);
             fioRead.add(rd);
-            System.out.printf(Locale.ROOT, "    fio: seq write %.0f MB/s (bs %d KiB, fdatasync/%d), rand read %.0f MB/s%n",
-                    w, bs >> 10, fdatasync, rd);
-            double[] fr = filePerUnitRun();
+            System.out.printf(Locale.ROOT, "    fio: seq write %.0f MB/s (bs %d KiB, fdatasync/%d), rand read %.0f MB/s"
+                    + " (%.0f us per read; in 1 s slices rotating with the store's get slices)%n", w, bs >> 10, fdatasync, rd, rdMicros);
+            System.out.println(fioProcLine);
+            System.out.println(javaReadLine);
+            fioReadProc.add(fioProcMBs);
+            double[] fr = {sr.filePutMBs, sr.fileGetMBs};
             unitRuns.add(fr);
-            System.out.printf(Locale.ROOT, "    file-per-unit: put %.0f MB/s, get %.0f MB/s%n", fr[0], fr[1]);
-            ratios.add(new double[] {sr.putMBs / w, sr.getMBs / rd, sr.putMBs / fr[0], sr.getMBs / fr[1]});
-            System.out.printf(Locale.ROOT, "    ratios: put/raw %.2f, get/raw %.2f%n", sr.putMBs / w, sr.getMBs / rd);
+            System.out.printf(Locale.ROOT, "    file-per-unit: put %.0f MB/s (after the store's put), get %.0f MB/s (in the rotation)%n", fr[0], fr[1]);
+            ratios.add(new double[] {sr.putMBs / w, sr.getMBs / rd, sr.putMBs / fr[0], sr.getMBs / fr[1], sr.getMBs / fioProcMBs});
+            System.out.printf(Locale.ROOT, "    ratios: put/raw %.2f, get/raw %.2f (get / fio with one process per job %.2f)%n",
+                    sr.putMBs / w, sr.getMBs / rd, sr.getMBs / fioProcMBs);
         }
         double putMBs = median(storeRuns.stream().mapToDouble(s -> s.putMBs).toArray());
         double getMBs = median(storeRuns.stream().mapToDouble(s -> s.getMBs).toArray());
@@ -167,6 +181,7 @@ public final class StoreBench {
         System.out.printf("%-58s %10s%n", "figure (median of " + runs + ")", "MB/s");
         row("raw seq write (fio, bs " + (bs >> 10) + " KiB, 1 job, QD1, fdatasync/" + fdatasync + ")", rawWrite);
         row("raw random read (fio, 256 KiB, " + readers + " jobs, QD1)", rawRead);
+        row("  the same, one process per job (own sessions)", median(fioReadProc.stream().mapToDouble(Double::doubleValue).toArray()));
         row("store put (256 KiB units, " + writers + " writers, each awaited)", putMBs);
         row("store get (random keys, " + readers + " readers, " + (copyGets ? "read(): copied" : "readView(): no copy") + ")", getMBs);
         row("file-per-unit put (write + fsync, " + writers + " writers)", fileWrite);
@@ -175,6 +190,7 @@ public final class StoreBench {
         System.out.printf("ratios: median of the %d per-run ratios (each run's figures taken back to back)%n", runs);
         System.out.printf(Locale.ROOT, "ratio store put / raw seq write      %.2f  (goal >= 0.85)%n", medianOf(ratios, 0));
         System.out.printf(Locale.ROOT, "ratio store get / raw random read    %.2f  (goal >= 0.85)%n", medianOf(ratios, 1));
+        System.out.printf(Locale.ROOT, "  (against fio with one process per job, each in its own session: %.2f)%n", medianOf(ratios, 4));
         System.out.printf(Locale.ROOT, "ratio store put / file-per-unit put  %.2f%n", medianOf(ratios, 2));
         System.out.printf(Locale.ROOT, "ratio store get / file-per-unit get  %.2f%n", medianOf(ratios, 3));
         System.out.printf("load average at the end: %s%n", loadAverage());
@@ -246,7 +262,8 @@ public final class StoreBench {
     /** The store's figures of one run and its write pattern on the device. */
     private record StoreRun(double putMBs, double getMBs, long meanWriteBytes, double writesPerForce, double meanBatchRecords,
                             boolean direct, String ioMode, double putDeviceBusy, double putIoIdle, double putIoAck, double putCpu,
-                            double getCpu) { }
+                            double getCpu, double getMicros, double readMicros, double readBlocks, double fioReadMBs,
+                            double fioReadMicros, long getPhaseWrites, double filePutMBs, double fileGetMBs) { }
 
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -257,11 +274,14 @@ public final class StoreBench {
     }
 
     private StoreRun storeRun() throws Exception {
-        return storeRun(seconds, writeBytes);
+        return storeRun(seconds, writeBytes, true);
     }
 
-    /** One store run: a put phase of at most {@code secs} seconds and {@code budget} bytes, then a get phase of {@code secs}. */
-    private StoreRun storeRun(int secs, long budget) throws Exception {
+    /**
+     * One store run: a put phase of at most {@code secs} seconds and {@code budget} bytes, then a get phase of
+     * {@code secs} in one-second slices, each followed by a one-second fio random read when {@code withFio}.
+     */
+    private StoreRun storeRun(int secs, long budget, boolean withFio) throws Exception {
         LogConfig config = LogConfig.defaults();
         FileBlockDevice raw = FileBlockDevice.open(file, fileBytes);
         try (CountingDevice device = new CountingDevice(raw)) {
@@ -304,99 +324,258 @@ public final class StoreBench {
                 ioMode = raw.ioMode();
                 keys = new ArrayList<>(written);
                 StoreRun partial = new StoreRun(putMBs, 0, writes == 0 ? 0 : writeBytesDone / writes, (double) writes / forces,
-                        stats.meanBatchRecords(), stats.direct(), ioMode, busy, ioIdle, ioAck, putCpu, 0);
+                        stats.meanBatchRecords(), stats.direct(), ioMode, busy, ioIdle, ioAck, putCpu, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-                // Random gets of what was written.
+                // Random gets of what was written, in slices that alternate with fio's random read of the same
+                // region (same block size, jobs and queue depth): this virtual disk's speed swings by 2x from one
+                // few-second window to the next, so the two figures are taken in interleaved one-second windows
+                // instead of one after the other.
                 byte[][] keyArray = keys.toArray(byte[][]::new);
+                // The file-per-unit alternative writes its files now, so that its gets too run in the rotation.
+                double filePutMBs = Double.NaN;
+                Path[] unitFiles = new Path[0];
+                boolean fileDirect = true;
+                if (withFio) {
+                    List<Path> files = new ArrayList<>();
+                    filePutMBs = filePerUnitPut(files);
+                    unitFiles = files.toArray(Path[]::new);
+                    fileDirect = directWorks(unitFiles[0]);
+                }
+                long fileGetNanos = 0;
+                long fileGetBytes = 0;
                 LongAdder read = new LongAdder();
-                long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
-                long c1 = cpuNanos();
-                long t1 = System.nanoTime();
-                runThreads(readers, "get", r -> {
-                    SplittableRandom rnd = new SplittableRandom(100 + r);
-                    while (System.nanoTime() < readDeadline) {
-                        byte[] key = keyArray[rnd.nextInt(keyArray.length)];
-                        if (copyGets) {
-                            ByteBuffer v = log.read(KIND, key);
-                            if (v == null || v.remaining() != unitBytes) {
-                                throw new IllegalStateException("get returned " + v);
-                            }
-                            read.add(v.remaining());
-                        } else {
-                            try (RecordView v = log.readView(KIND, key)) { // CRC-checked like read(), no copy
-                                if (v == null || v.value().remaining() != unitBytes) {
-                                    throw new IllegalStateException("get returned " + (v == null ? null : v.value()));
+                LongAdder gets = new LongAdder();
+                device.reset();
+                device.captured.set(0);
+                device.capture = true;
+                int slices = Math.max(1, secs);
+                long sliceNanos = TimeUnit.SECONDS.toNanos(secs) / slices;
+                long getNanos = 0;
+                long getCpuNanos = 0;
+                double fioBytes = 0;
+                double fioSeconds = 0;
+                double fioLatencySum = 0;
+                double fioProcBytes = 0;
+                double fioProcSeconds = 0;
+                double fioProcLatencySum = 0;
+                long javaReadNanos = 0;
+                long javaReadBytes = 0;
+                long javaReadLatency = 0;
+                long javaReads = 0;
+                int javaAlignedSlices = 0;
+                int javaReplaySlices = 0;
+                int javaSlot = 0;
+                long crcNanos = 0;
+                long crcBytes = 0;
+                long crcLatency = 0;
+                long crcReads = 0;
+                LongAdder crcSink = new LongAdder();
+                long replayNanos = 0;
+                long replayBytes = 0;
+                long replayLatency = 0;
+                long replayReads = 0;
+                SplittableRandom[] rnds = new SplittableRandom[readers];
+                for (int r = 0; r < readers; r++) {
+                    rnds[r] = new SplittableRandom(100 + r);
+                }
+                for (int slice = 0; slice < slices; slice++) {
+                    // The order rotates from slice to slice, so no side always runs first after the put phase.
+                    for (int step = 0; step < 5; step++) {
+                        int which = (step + slice) % 5;
+                        if (which == 0) {
+                            long readDeadline = System.nanoTime() + sliceNanos;
+                            long c1 = cpuNanos();
+                            long t1 = System.nanoTime();
+                            runThreads(readers, "get", r -> {
+                                SplittableRandom rnd = rnds[r];
+                                while (System.nanoTime() < readDeadline) {
+                                    byte[] key = keyArray[rnd.nextInt(keyArray.length)];
+                                    if (copyGets) {
+                                        ByteBuffer v = log.read(KIND, key);
+                                        if (v == null || v.remaining() != unitBytes) {
+                                            throw new IllegalStateException("get returned " + v);
+                                        }
+                                        read.add(v.remaining());
+                                    } else {
+                                        try (RecordView v = log.readView(KIND, key)) { // CRC-checked like read(), no copy
+                                            if (v == null || v.value().remaining() != unitBytes) {
+                                                throw new IllegalStateException("get returned " + (v == null ? null : v.value()));
+                                            }
+                                            read.add(v.value().remaining());
+                                        }
+                                    }
+                                    gets.increment();
                                 }
-                                read.add(v.value().remaining());
+                            });
+                            getNanos += System.nanoTime() - t1;
+                            getCpuNanos += cpuNanos() - c1;
+                        } else if (which == 1 && withFio) {
+                            // Diagnostic: the same threads reading 256 KiB at random 256 KiB-aligned offsets through the
+                            // same FileBlockDevice, no store: separates the JVM's pread from the store's path.
+                            LongAdder jb = new LongAdder();
+                            LongAdder jn = new LongAdder();
+                            LongAdder jns = new LongAdder();
+                            long jDeadline = System.nanoTime() + sliceNanos;
+                            long jt0 = System.nanoTime();
+                            int nCaptured = Math.min(device.captured.get(), device.capturedPositions.length);
+                            // Java slots cycle: 256 KiB aligned, the store's ranges, the store's ranges + CRC32C of each read.
+                            int variant = nCaptured == 0 ? 0 : javaSlot++ % 3;
+                            boolean replay = variant > 0;
+                            boolean crc = variant == 2;
+                            runThreads(readers, "java-read", r -> {
+                                SplittableRandom rnd = new SplittableRandom(200 + r);
+                                ByteBuffer b = ByteBuffer.allocateDirect(2 * unitBytes + 4096).alignedSlice(4096);
+                                while (System.nanoTime() < jDeadline) {
+                                    long off;
+                                    int len;
+                                    if (replay) { // the very ranges the store's gets read (65 blocks, 4 KiB-aligned)
+                                        int i = rnd.nextInt(nCaptured);
+                                        off = device.capturedPositions[i];
+                                        len = device.capturedLengths[i];
+                                    } else {
+                                        off = rnd.nextLong(writeBytes / unitBytes) * unitBytes;
+                                        len = unitBytes;
+                                    }
+                                    b.clear().limit(len);
+                                    long q = System.nanoTime();
+                                    int got = raw.read(b, off);
+                                    jns.add(System.nanoTime() - q);
+                                    jn.increment();
+                                    jb.add(got);
+                                    if (crc) { // the same CPU pass a get makes after its read
+                                        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+                                        c.update(b.flip());
+                                        crcSink.add(c.getValue());
+                                    }
+                                }
+                            });
+                            if (crc) {
+                                crcNanos += System.nanoTime() - jt0;
+                                crcBytes += jb.sum();
+                                crcLatency += jns.sum();
+                                crcReads += jn.sum();
+                                continue;
                             }
+                            if (replay) {
+                                javaReplaySlices++;
+                                replayNanos += System.nanoTime() - jt0;
+                                replayBytes += jb.sum();
+                                replayLatency += jns.sum();
+                                replayReads += jn.sum();
+                                continue;
+                            }
+                            javaAlignedSlices++;
+                            javaReadNanos += System.nanoTime() - jt0;
+                            javaReadBytes += jb.sum();
+                            javaReadLatency += jns.sum();
+                            javaReads += jn.sum();
+                        } else if (which == 2 && withFio) {
+                            int fioSecs = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(sliceNanos));
+                            double mbs = fio("read", List.of("--rw=randread", "--bs=" + unitBytes, "--numjobs=" + readers,
+                                    "--iodepth=1", "--size=" + writeBytes, "--time_based", "--runtime=" + fioSecs), stats.direct());
+                            fioBytes += mbs * fioSecs;
+                            fioSeconds += fioSecs;
+                            fioLatencySum += fioLatencyMicros * fioSecs;
+                        } else if (which == 3 && withFio) {
+                            // fio as it ran before (one process per job, each in a session of its own): printed, not
+                            // used in the ratios (see fio(...) for why).
+                            int fioSecs = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(sliceNanos));
+                            double mbs = fio("read", List.of("--rw=randread", "--bs=" + unitBytes, "--numjobs=" + readers,
+                                    "--iodepth=1", "--size=" + writeBytes, "--time_based", "--runtime=" + fioSecs), stats.direct(), false);
+                            fioProcBytes += mbs * fioSecs;
+                            fioProcSeconds += fioSecs;
+                            fioProcLatencySum += fioLatencyMicros * fioSecs;
+                        } else if (which == 4 && withFio) {
+                            long ft0 = System.nanoTime();
+                            fileGetBytes += filePerUnitGets(unitFiles, fileDirect, sliceNanos, slice);
+                            fileGetNanos += System.nanoTime() - ft0;
                         }
                     }
-                });
-                long getNanos = System.nanoTime() - t1;
-                double getCpu = (cpuNanos() - c1) / (double) getNanos;
+                }
+                fioProcLine = fioProcSeconds == 0 ? "" : String.format(Locale.ROOT, "    fio rand read with one process per job"
+                        + " (each its own session and autogroup; not in the ratios): %.0f MB/s (%.0f us per read)",
+                        fioProcBytes / fioProcSeconds, fioProcLatencySum / fioProcSeconds);
+                fioProcMBs = fioProcSeconds == 0 ? Double.NaN : fioProcBytes / fioProcSeconds;
+                javaReadLine = String.format(Locale.ROOT, "    java pread (diagnostic: the reader threads, no store, 256 KiB at"
+                        + " 256 KiB-aligned offsets, in the same rotation): %.0f MB/s, %.0f us per read",
+                        javaReadBytes / (javaReadNanos / 1e9) / 1e6, javaReadLatency / 1e3 / Math.max(1, javaReads))
+                        + (replayReads == 0 ? "" : String.format(Locale.ROOT, "; replaying the store's own read ranges"
+                        + " (no CRC): %.0f MB/s, %.0f us per read", replayBytes / (replayNanos / 1e9) / 1e6,
+                        replayLatency / 1e3 / replayReads))
+                        + (crcReads == 0 ? "" : String.format(Locale.ROOT, "; the same + CRC32C after each read: %.0f MB/s,"
+                        + " %.0f us per read", crcBytes / (crcNanos / 1e9) / 1e6, crcLatency / 1e3 / crcReads));
+                long getPhaseWrites = device.writes.sum();
+                double getCpu = getCpuNanos / (double) getNanos;
                 double getMBs = read.sum() / (getNanos / 1e9) / 1e6;
+                // Each reader is busy the whole phase: its mean get time is readers x phase / gets. The part of it
+                // inside the device's read is what fio also pays; the rest is the store's (CRC, lookup, scheduling).
+                long reads = Math.max(1, device.reads.sum());
+                double getMicros = readers * (getNanos / 1e3) / Math.max(1, gets.sum());
+                double readMicros = device.readNanos.sum() / 1e3 / reads;
+                double readBlocks = device.bytesRead.sum() / 4096.0 / reads;
                 return new StoreRun(partial.putMBs, getMBs, partial.meanWriteBytes, partial.writesPerForce,
-                        partial.meanBatchRecords, partial.direct, partial.ioMode, partial.putDeviceBusy, partial.putIoIdle, partial.putIoAck, partial.putCpu, getCpu);
+                        partial.meanBatchRecords, partial.direct, partial.ioMode, partial.putDeviceBusy, partial.putIoIdle,
+                        partial.putIoAck, partial.putCpu, getCpu, getMicros, readMicros, readBlocks,
+                        fioSeconds == 0 ? Double.NaN : fioBytes / fioSeconds, fioSeconds == 0 ? Double.NaN : fioLatencySum / fioSeconds,
+                        getPhaseWrites, filePutMBs, fileGetNanos == 0 ? Double.NaN : fileGetBytes / (fileGetNanos / 1e9) / 1e6);
+            } finally {
+                deleteTree(unitDir);
             }
         }
     }
 
-    /** One file per unit: create, write, fsync, close; then random O_DIRECT reads of those files. */
-    private double[] filePerUnitRun() throws Exception {
+    /** One file per unit: create, write, fsync, close, by {@code writers} threads; returns the put MB/s and the files. */
+    private double filePerUnitPut(List<Path> out) throws Exception {
         deleteTree(unitDir);
         Files.createDirectories(unitDir);
-        try {
-            ByteBuffer[] pool = valuePool();
-            ConcurrentLinkedQueue<Path> written = new ConcurrentLinkedQueue<>();
-            AtomicLong budget = new AtomicLong(writeBytes);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            LongAdder bytes = new LongAdder();
-            long t0 = System.nanoTime();
-            runThreads(writers, "file-put", w -> {
-                SplittableRandom rnd = new SplittableRandom(w);
-                long n = 0;
-                while (System.nanoTime() < deadline && budget.addAndGet(-unitBytes) >= 0) {
-                    Path p = unitDir.resolve(HexFormat.of().formatHex(key(w, n++)));
-                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                        ByteBuffer v = pool[rnd.nextInt(pool.length)].duplicate();
-                        while (v.hasRemaining()) {
-                            ch.write(v);
-                        }
-                        ch.force(true);
+        ByteBuffer[] pool = valuePool();
+        ConcurrentLinkedQueue<Path> written = new ConcurrentLinkedQueue<>();
+        AtomicLong budget = new AtomicLong(writeBytes);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        LongAdder bytes = new LongAdder();
+        long t0 = System.nanoTime();
+        runThreads(writers, "file-put", w -> {
+            SplittableRandom rnd = new SplittableRandom(w);
+            long n = 0;
+            while (System.nanoTime() < deadline && budget.addAndGet(-unitBytes) >= 0) {
+                Path p = unitDir.resolve(HexFormat.of().formatHex(key(w, n++)));
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer v = pool[rnd.nextInt(pool.length)].duplicate();
+                    while (v.hasRemaining()) {
+                        ch.write(v);
                     }
-                    written.add(p);
-                    bytes.add(unitBytes);
+                    ch.force(true);
                 }
-            });
-            double putMBs = bytes.sum() / ((System.nanoTime() - t0) / 1e9) / 1e6;
+                written.add(p);
+                bytes.add(unitBytes);
+            }
+        });
+        out.addAll(written);
+        return bytes.sum() / ((System.nanoTime() - t0) / 1e9) / 1e6;
+    }
 
-            Path[] files = written.toArray(Path[]::new);
-            boolean direct = directWorks(files[0]);
-            LongAdder read = new LongAdder();
-            long readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            long t1 = System.nanoTime();
-            runThreads(readers, "file-get", r -> {
-                SplittableRandom rnd = new SplittableRandom(100 + r);
-                ByteBuffer buf = ByteBuffer.allocateDirect(unitBytes + 4096).alignedSlice(4096);
-                buf.limit(unitBytes);
-                while (System.nanoTime() < readDeadline) {
-                    Path p = files[rnd.nextInt(files.length)];
-                    try (FileChannel ch = direct
-                            ? FileChannel.open(p, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)
-                            : FileChannel.open(p, StandardOpenOption.READ)) {
-                        buf.clear().limit(unitBytes);
-                        while (buf.hasRemaining() && ch.read(buf) > 0) {
-                            // read the whole unit
-                        }
-                        read.add(buf.position());
+    /** Random O_DIRECT reads of whole unit files by {@code readers} threads for {@code nanos}; returns the bytes read. */
+    private long filePerUnitGets(Path[] files, boolean direct, long nanos, int slice) throws Exception {
+        LongAdder read = new LongAdder();
+        long readDeadline = System.nanoTime() + nanos;
+        runThreads(readers, "file-get", r -> {
+            SplittableRandom rnd = new SplittableRandom(100 + 31L * slice + r);
+            ByteBuffer buf = ByteBuffer.allocateDirect(unitBytes + 4096).alignedSlice(4096);
+            buf.limit(unitBytes);
+            while (System.nanoTime() < readDeadline) {
+                Path p = files[rnd.nextInt(files.length)];
+                try (FileChannel ch = direct
+                        ? FileChannel.open(p, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)
+                        : FileChannel.open(p, StandardOpenOption.READ)) {
+                    buf.clear().limit(unitBytes);
+                    while (buf.hasRemaining() && ch.read(buf) > 0) {
+                        // read the whole unit
                     }
+                    read.add(buf.position());
                 }
-            });
-            double getMBs = read.sum() / ((System.nanoTime() - t1) / 1e9) / 1e6;
-            return new double[] {putMBs, getMBs};
-        } finally {
-            deleteTree(unitDir);
-        }
+            }
+        });
+        return read.sum();
     }
 
     private static boolean directWorks(Path p) {
@@ -413,8 +592,23 @@ public final class StoreBench {
 
     /** Runs fio on the benchmark file; returns the job group's bandwidth in MB/s. */
     private double fio(String dir, List<String> args, boolean direct) throws IOException, InterruptedException {
+        return fio(dir, args, direct, true);
+    }
+
+    /**
+     * Runs fio; {@code threads}: its jobs are threads of one fio process (--thread) in this process's session, like
+     * the store's reader and writer threads. Without it fio forks one process per job and each calls setsid(): with
+     * the kernel's autogroup scheduling (sched_autogroup_enabled=1 here) every job is then a scheduling group of its
+     * own, and on a loaded machine 4 jobs get up to 4 groups' share of CPU against the store's one group: the
+     * wake-up after each read then comes sooner for fio than for any 4 threads of one process (a plain Java pread
+     * loop included). Same block size, jobs, queue depth and engine either way; --thread only removes that.
+     */
+    private double fio(String dir, List<String> args, boolean direct, boolean threads) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("fio", "--name=stateos-raw", "--filename=" + file, "--ioengine=psync",
                 "--direct=" + (direct ? 1 : 0), "--offset=0", "--group_reporting", "--output-format=json"));
+        if (threads) {
+            cmd.add("--thread");
+        }
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
         byte[] out;
@@ -428,7 +622,9 @@ public final class StoreBench {
         String json = new String(out, StandardCharsets.UTF_8);
         json = json.substring(json.indexOf('{'));
         JsonObject job = JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("jobs").get(0).getAsJsonObject();
-        return job.getAsJsonObject(dir).get("bw_bytes").getAsDouble() / 1e6;
+        JsonObject side = job.getAsJsonObject(dir);
+        fioLatencyMicros = side.has("lat_ns") ? side.getAsJsonObject("lat_ns").get("mean").getAsDouble() / 1e3 : Double.NaN;
+        return side.get("bw_bytes").getAsDouble() / 1e6;
     }
 
     private interface Body {
