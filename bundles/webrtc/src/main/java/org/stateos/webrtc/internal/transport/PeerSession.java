@@ -142,6 +142,23 @@ final class PeerSession implements PeerTransport {
     }
 
     @Override
+    public void sendRtp(byte[] header, byte[] payload, int offset, int length) {
+        if (!loop.inEventLoop()) {
+            PeerTransport.super.sendRtp(header, payload, offset, length); // copies now and hops to the loop
+            return;
+        }
+        InetSocketAddress to = selected;
+        if (state != State.CONNECTED || to == null) {
+            return;
+        }
+        int bytes = server.sendRtp(sender, header, payload, offset, length, to);
+        if (bytes > 0) {
+            packetsSent++;
+            bytesSent += bytes;
+        }
+    }
+
+    @Override
     public void sendRtcp(ByteBuf plainRtcp) {
         send(plainRtcp, true);
     }

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +39,8 @@ import org.stateos.webrtc.internal.dtls.QueuedDatagramTransport;
 import org.stateos.webrtc.internal.ice.BindingOutcome;
 import org.stateos.webrtc.internal.ice.IceCredentials;
 import org.stateos.webrtc.internal.ice.IceLiteResponder;
+import org.stateos.webrtc.internal.srtp.SrtpContext;
+import org.stateos.webrtc.internal.srtp.SrtpException;
 import org.stateos.webrtc.internal.udp.DatagramDemux;
 import org.stateos.webrtc.internal.udp.DemuxTarget;
 
@@ -80,6 +83,12 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
     private List<InetSocketAddress> candidates = List.of();
     private ScheduledFuture<?> sweeper;
     private boolean flushScheduled;
+    /** The bound socket under {@link #channel}; written directly by {@link #sendRtp} on the loop. */
+    private java.nio.channels.DatagramChannel socket;
+    /** Loop-confined: one protected packet at a time. */
+    private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(65_536 + 64);
+    /** Netty's outbound buffer holds packets: later ones queue behind them. */
+    private boolean backlog;
     private volatile boolean closed;
 
     public WebRtcTransportServer(TransportSettings settings, EventLoopGroup group) {
@@ -103,9 +112,12 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
                     + "; the WebRTC transport needs a NIO event loop group");
         }
         InetAddress bindAddress = InetAddress.getByName(settings.bindAddress());
+        // The JDK channel is ours too: the fan-out sends on it directly (see sendRtp).
+        socket = java.nio.channels.DatagramChannel.open();
+        java.nio.channels.DatagramChannel javaChannel = socket;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioDatagramChannel.class)
+                .channelFactory((io.netty.channel.ChannelFactory<NioDatagramChannel>) () -> new NioDatagramChannel(javaChannel))
                 .option(ChannelOption.SO_RCVBUF, 1 << 20)
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
@@ -306,9 +318,49 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
         }
     }
 
+    /**
+     * Protects {@code header + payload} with {@code sender} and sends it now with one {@code sendto} on the port's
+     * socket (event loop): no pooled buffer, no Netty outbound entry, no flush per packet. When the socket's send
+     * buffer is full (or Netty still holds earlier packets) the packet goes through Netty's outbound buffer
+     * instead, which waits for the socket, and so do the packets after it until that buffer is empty (order kept).
+     *
+     * @return the protected length, 0 when the packet was dropped
+     */
+    int sendRtp(SrtpContext sender, byte[] header, byte[] payload, int offset, int length, InetSocketAddress to) {
+        ByteBuffer b = sendBuffer;
+        b.clear();
+        int n;
+        try {
+            n = sender.protectRtp(header, payload, offset, length, b);
+        } catch (SrtpException e) {
+            dropped("cannot protect outgoing RTP: " + e.getMessage(), to);
+            return 0;
+        }
+        b.flip();
+        if (!backlog) {
+            try {
+                if (socket.send(b, to) > 0) {
+                    return n;
+                }
+            } catch (IOException e) {
+                dropped("UDP send failed: " + e.getMessage(), to);
+                return 0;
+            }
+            backlog = true; // socket buffer full: Netty's outbound buffer waits for it (OP_WRITE)
+        }
+        ByteBuf copy = channel.alloc().directBuffer(n);
+        copy.writeBytes(b);
+        write(copy, to);
+        return n;
+    }
+
     private void flushNow() {
         flushScheduled = false;
         channel.flush();
+        if (backlog) {
+            io.netty.channel.ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+            backlog = pending != null && !pending.isEmpty();
+        }
     }
 
     // ------------------------------------------------------------------ stop

@@ -112,7 +112,7 @@ class WhepSessionLatencyTest {
         session.close("test");
         loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
         for (Frame fr : made) {
-            assertEquals(0, fr.refCnt());
+            assertEquals(0, fr.refCnt(), "frame " + fr);
         }
     }
 }
