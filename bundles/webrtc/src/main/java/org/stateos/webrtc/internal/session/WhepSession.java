@@ -479,7 +479,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
             ByteBuf p = audio.newPacket(alloc, payload.readableBytes(), true, ts);
             p.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
             framesSent++;
-            transmit(p, null);
+            transmit(p);
             return;
         }
         if (waitingForKeyframe && !frame.isKeyframe()) {
@@ -516,7 +516,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         }
     }
 
-    private void transmit(ByteBuf packet, RetransmitBuffer keep) {
+    private void transmit(ByteBuf packet) {
         PeerTransport t = transport;
         packetsSent++;
         bytesSent += packet.readableBytes();

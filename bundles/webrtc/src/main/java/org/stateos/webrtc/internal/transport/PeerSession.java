@@ -18,7 +18,7 @@ import org.stateos.webrtc.internal.srtp.SrtpKeys;
 
 /**
  * One peer connection on the shared port: ICE-lite state, the DTLS association and the SRTP contexts. All state is
- * confined to the server's event loop except {@link #state} (read by {@link #isConnected()} anywhere) and the
+ * confined to its socket's event loop ({@link UdpSocket}) except {@link #state} (read by {@link #isConnected()} anywhere) and the
  * statistics; public methods called from other threads hop onto the loop.
  */
 final class PeerSession implements PeerTransport {

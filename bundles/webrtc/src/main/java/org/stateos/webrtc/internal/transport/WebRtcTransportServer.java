@@ -1,25 +1,20 @@
 package org.stateos.webrtc.internal.transport;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.nio.NioEventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -36,11 +31,7 @@ import org.slf4j.LoggerFactory;
 import org.stateos.webrtc.internal.dtls.DtlsCertificate;
 import org.stateos.webrtc.internal.dtls.DtlsSrtpServer;
 import org.stateos.webrtc.internal.dtls.QueuedDatagramTransport;
-import org.stateos.webrtc.internal.ice.BindingOutcome;
 import org.stateos.webrtc.internal.ice.IceCredentials;
-import org.stateos.webrtc.internal.ice.IceLiteResponder;
-import org.stateos.webrtc.internal.srtp.SrtpContext;
-import org.stateos.webrtc.internal.srtp.SrtpException;
 import org.stateos.webrtc.internal.udp.DatagramDemux;
 
 /**
