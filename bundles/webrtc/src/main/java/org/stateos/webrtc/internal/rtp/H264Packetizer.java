@@ -53,18 +53,45 @@ public final class H264Packetizer {
      */
     public int packetize(ByteBuf avcc, int nalLengthSize, List<byte[]> parameterSets, RtpStream stream, int rtpTimestamp,
             ByteBufAllocator alloc, Consumer<ByteBuf> out) {
+        PacketizedFrame f = payloads(avcc, nalLengthSize, parameterSets);
+        for (int i = 0; i < f.count(); i++) {
+            ByteBuf p = stream.newPacket(alloc, f.length(i), f.marker(i), rtpTimestamp);
+            p.writeBytes(f.data(), f.offset(i), f.length(i));
+            out.accept(p);
+        }
+        return f.count();
+    }
+
+    /**
+     * The RTP payloads of one access unit (see the class comment), without headers: what every viewer of the
+     * stream shares. Same arguments and checks as {@link #packetize}.
+     *
+     * @throws IllegalArgumentException for a malformed access unit
+     */
+    public PacketizedFrame payloads(ByteBuf avcc, int nalLengthSize, List<byte[]> parameterSets) {
         int count = split(avcc, nalLengthSize);
         boolean inBandSps = false;
         for (int i = 0; i < count; i++) {
             inBandSps |= (avcc.getByte(offsets[i]) & 0x1f) == NAL_SPS;
         }
         boolean sendSets = !parameterSets.isEmpty() && !inBandSps;
-        if (count == 0 && !sendSets) {
-            return 0;
+        // Upper bound of packets and bytes: every NAL unit fragmented, 2 bytes of FU header per fragment.
+        int chunk = maxPayload - 2;
+        int maxPackets = 0;
+        int maxBytes = 0;
+        for (int i = 0; i < count; i++) {
+            maxPackets += lengths[i] / chunk + 1;
+            maxBytes += lengths[i] + 2 * (lengths[i] / chunk + 1);
         }
-        int packets = 0;
         if (sendSets) {
-            boolean setsAreLast = count == 0;
+            maxBytes += 1;
+            for (byte[] set : parameterSets) {
+                maxPackets += set.length / chunk + 1;
+                maxBytes += 2 + set.length + 2 * (set.length / chunk + 1);
+            }
+        }
+        Builder b = new Builder(maxBytes, maxPackets);
+        if (sendSets) {
             int stapSize = 1;
             int nri = 0;
             for (byte[] set : parameterSets) {
@@ -72,27 +99,66 @@ public final class H264Packetizer {
                 nri = Math.max(nri, set[0] & 0x60);
             }
             if (stapSize <= maxPayload && parameterSets.size() > 1) {
-                ByteBuf p = stream.newPacket(alloc, stapSize, setsAreLast, rtpTimestamp);
-                p.writeByte(nri | NAL_STAP_A);
+                b.begin();
+                b.put(nri | NAL_STAP_A);
                 for (byte[] set : parameterSets) {
-                    p.writeShort(set.length);
-                    p.writeBytes(set);
+                    b.put(set.length >>> 8);
+                    b.put(set.length);
+                    b.put(set, 0, set.length);
                 }
-                out.accept(p);
-                packets++;
+                b.end();
             } else {
-                for (int i = 0; i < parameterSets.size(); i++) {
-                    byte[] set = parameterSets.get(i);
-                    ByteBuf wrapped = io.netty.buffer.Unpooled.wrappedBuffer(set);
-                    packets += nal(wrapped, 0, set.length, setsAreLast && i == parameterSets.size() - 1, stream,
-                            rtpTimestamp, alloc, out);
+                for (byte[] set : parameterSets) {
+                    nal(io.netty.buffer.Unpooled.wrappedBuffer(set), 0, set.length, b);
                 }
             }
         }
         for (int i = 0; i < count; i++) {
-            packets += nal(avcc, offsets[i], lengths[i], i == count - 1, stream, rtpTimestamp, alloc, out);
+            nal(avcc, offsets[i], lengths[i], b);
         }
-        return packets;
+        return b.build();
+    }
+
+    /** Appends packet payloads to one array. */
+    private static final class Builder {
+        final byte[] data;
+        final int[] offsets;
+        final int[] lengths;
+        int pos;
+        int count;
+
+        Builder(int maxBytes, int maxPackets) {
+            data = new byte[maxBytes];
+            offsets = new int[maxPackets];
+            lengths = new int[maxPackets];
+        }
+
+        void begin() {
+            offsets[count] = pos;
+        }
+
+        void put(int b) {
+            data[pos++] = (byte) b;
+        }
+
+        void put(byte[] src, int off, int len) {
+            System.arraycopy(src, off, data, pos, len);
+            pos += len;
+        }
+
+        void put(ByteBuf src, int off, int len) {
+            src.getBytes(off, data, pos, len);
+            pos += len;
+        }
+
+        void end() {
+            lengths[count] = pos - offsets[count];
+            count++;
+        }
+
+        PacketizedFrame build() {
+            return new PacketizedFrame(data, offsets, lengths, count);
+        }
     }
 
     /**
@@ -140,13 +206,12 @@ public final class H264Packetizer {
     }
 
     /** One NAL unit as a single-NAL packet or FU-A fragments. */
-    private int nal(ByteBuf src, int offset, int length, boolean lastOfUnit, RtpStream stream, int rtpTimestamp,
-            ByteBufAllocator alloc, Consumer<ByteBuf> out) {
+    private void nal(ByteBuf src, int offset, int length, Builder b) {
         if (length <= maxPayload) {
-            ByteBuf p = stream.newPacket(alloc, length, lastOfUnit, rtpTimestamp);
-            p.writeBytes(src, offset, length);
-            out.accept(p);
-            return 1;
+            b.begin();
+            b.put(src, offset, length);
+            b.end();
+            return;
         }
         int header = src.getByte(offset) & 0xff;
         int indicator = header & 0xe0 | NAL_FU_A; // F and NRI of the NAL unit
@@ -154,21 +219,18 @@ public final class H264Packetizer {
         int pos = offset + 1; // the NAL header travels in the FU indicator and header, not the fragments
         int left = length - 1;
         int chunk = maxPayload - 2;
-        int packets = 0;
         boolean first = true;
         while (left > 0) {
             int n = Math.min(chunk, left);
             boolean last = n == left;
-            ByteBuf p = stream.newPacket(alloc, 2 + n, last && lastOfUnit, rtpTimestamp);
-            p.writeByte(indicator);
-            p.writeByte((first ? 0x80 : 0) | (last ? 0x40 : 0) | type);
-            p.writeBytes(src, pos, n);
-            out.accept(p);
-            packets++;
+            b.begin();
+            b.put(indicator);
+            b.put((first ? 0x80 : 0) | (last ? 0x40 : 0) | type);
+            b.put(src, pos, n);
+            b.end();
             pos += n;
             left -= n;
             first = false;
         }
-        return packets;
     }
 }

@@ -1,20 +1,29 @@
 package org.stateos.webrtc.internal.rtp;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * The last N packets of one RTP stream, by sequence number, for answering NACKs (RFC 4585 6.2.1) with the same
- * packet. Holds plain (unprotected) copies, because the transport encrypts what it sends in place. Entries older
- * than the age limit are not resent: a packet that late is useless to the receiver's jitter buffer.
+ * packet. Holds no copy of a packet: a reference to the frame's shared payloads ({@link PacketizedFrame}, the same
+ * object for every viewer of the stream), the packet's index in it and its RTP timestamp; the header is written
+ * again and the packet protected again when it is resent. Entries older than the age limit are not resent: a packet
+ * that late is useless to the receiver's jitter buffer.
  *
- * <p>Not thread-safe (its session's event loop). {@link #close()} releases every packet.
+ * <p>Not thread-safe (its session's event loop). {@link #close()} drops every reference.
  */
 public final class RetransmitBuffer implements AutoCloseable {
-    private final ByteBuf[] packets;
+    private final PacketizedFrame[] frames;
+    private final int[] packetIndexes;
+    private final int[] timestamps;
     private final int[] sequences;
     private final long[] storedNanos;
     private final int mask;
     private final long maxAgeNanos;
+
+    /** A packet to resend: where its payload is and the header fields it had. */
+    public record Entry(PacketizedFrame frame, int packet, int sequence, int timestamp) {
+        public boolean marker() {
+            return frame.marker(packet);
+        }
+    }
 
     /**
      * @param capacity   packets kept, rounded up to a power of two (at least 16)
@@ -22,7 +31,9 @@ public final class RetransmitBuffer implements AutoCloseable {
      */
     public RetransmitBuffer(int capacity, long maxAgeMillis) {
         int size = Integer.highestOneBit(Math.max(16, Math.min(capacity, 1 << 16)) - 1) << 1;
-        packets = new ByteBuf[size];
+        frames = new PacketizedFrame[size];
+        packetIndexes = new int[size];
+        timestamps = new int[size];
         sequences = new int[size];
         storedNanos = new long[size];
         mask = size - 1;
@@ -30,53 +41,40 @@ public final class RetransmitBuffer implements AutoCloseable {
     }
 
     public int capacity() {
-        return packets.length;
+        return frames.length;
     }
 
-    /** Keeps {@code packet} (takes over the reference), replacing the packet {@code capacity} numbers earlier. */
-    public void store(ByteBuf packet, long nowNanos) {
-        int seq = packet.getUnsignedShort(packet.readerIndex() + 2);
+    /** Keeps packet {@code packet} of {@code frame}, sent as {@code seq}, replacing the one {@code capacity} numbers earlier. */
+    public void store(int seq, PacketizedFrame frame, int packet, int rtpTimestamp, long nowNanos) {
         int slot = seq & mask;
-        ByteBuf old = packets[slot];
-        if (old != null) {
-            old.release();
-        }
-        packets[slot] = packet;
-        sequences[slot] = seq;
+        frames[slot] = frame;
+        packetIndexes[slot] = packet;
+        timestamps[slot] = rtpTimestamp;
+        sequences[slot] = seq & 0xffff;
         storedNanos[slot] = nowNanos;
     }
 
-    /**
-     * A copy of packet {@code seq} with {@code headroom} writable bytes after it (the SRTP trailer), or null when
-     * it is gone or too old.
-     */
-    public ByteBuf copy(int seq, long nowNanos, io.netty.buffer.ByteBufAllocator alloc, int headroom) {
+    /** Packet {@code seq}, or null when it is gone or too old. */
+    public Entry get(int seq, long nowNanos) {
         int slot = seq & mask;
-        ByteBuf p = packets[slot];
-        if (p == null || sequences[slot] != (seq & 0xffff) || nowNanos - storedNanos[slot] > maxAgeNanos) {
+        PacketizedFrame f = frames[slot];
+        if (f == null || sequences[slot] != (seq & 0xffff) || nowNanos - storedNanos[slot] > maxAgeNanos) {
             return null;
         }
-        ByteBuf copy = alloc.buffer(p.readableBytes() + headroom);
-        copy.writeBytes(p, p.readerIndex(), p.readableBytes());
-        return copy;
+        return new Entry(f, packetIndexes[slot], sequences[slot], timestamps[slot]);
     }
 
     /** Packets held now. */
     public int size() {
         int n = 0;
-        for (ByteBuf p : packets) {
-            n += p == null ? 0 : 1;
+        for (PacketizedFrame f : frames) {
+            n += f == null ? 0 : 1;
         }
         return n;
     }
 
     @Override
     public void close() {
-        for (int i = 0; i < packets.length; i++) {
-            if (packets[i] != null) {
-                packets[i].release();
-                packets[i] = null;
-            }
-        }
+        java.util.Arrays.fill(frames, null);
     }
 }

@@ -142,4 +142,33 @@ public final class RtpStream {
         octets += payloadBytes;
         return p;
     }
+
+    /**
+     * As {@link #newPacket} for a payload that stays elsewhere (a {@link PacketizedFrame} shared by the viewers):
+     * writes the 12-byte header into {@code header}, takes the next sequence number and returns it.
+     */
+    public int nextHeader(byte[] header, int payloadBytes, boolean marker, int rtpTimestamp) {
+        int seq = nextSequence;
+        writeHeader(header, payloadType, marker, seq, rtpTimestamp, ssrc);
+        nextSequence = (nextSequence + 1) & 0xffff;
+        packets++;
+        octets += payloadBytes;
+        return seq;
+    }
+
+    /** A plain 12-byte RTP header (V=2, no padding, extension or CSRC) into {@code h}. */
+    public static void writeHeader(byte[] h, int payloadType, boolean marker, int seq, int rtpTimestamp, int ssrc) {
+        h[0] = (byte) 0x80;
+        h[1] = (byte) ((marker ? 0x80 : 0) | payloadType);
+        h[2] = (byte) (seq >>> 8);
+        h[3] = (byte) seq;
+        h[4] = (byte) (rtpTimestamp >>> 24);
+        h[5] = (byte) (rtpTimestamp >>> 16);
+        h[6] = (byte) (rtpTimestamp >>> 8);
+        h[7] = (byte) rtpTimestamp;
+        h[8] = (byte) (ssrc >>> 24);
+        h[9] = (byte) (ssrc >>> 16);
+        h[10] = (byte) (ssrc >>> 8);
+        h[11] = (byte) ssrc;
+    }
 }

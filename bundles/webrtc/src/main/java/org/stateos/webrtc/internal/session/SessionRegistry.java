@@ -65,6 +65,8 @@ public final class SessionRegistry {
     private final SdpParser parser;
     private final ConcurrentHashMap<String, WhepSession> sessions = new ConcurrentHashMap<>();
     private final ServerLatency latency = new ServerLatency();
+    /** Each video frame packetized once for all viewers. */
+    private final SharedPayloads payloads = new SharedPayloads();
     private volatile boolean closed;
     /** Optional and dynamic: the transcoder bundle can be swapped while sessions play (they re-lease). */
     private volatile TranscodeService transcoder;
@@ -150,7 +152,7 @@ public final class SessionRegistry {
         String id = HexFormat.of().formatHex(idBytes);
         int[] seed = {random.nextInt(), random.nextInt(), random.nextInt(), random.nextInt()};
         String cname = "stateos-" + id.substring(0, 12);
-        WhepSession session = new WhepSession(id, streamName, negotiation, settings, alloc, cname, seed,
+        WhepSession session = new WhepSession(id, streamName, negotiation, settings, alloc, cname, seed, payloads,
                 s -> sessions.remove(s.id(), s));
         PeerTransport transport = transports.open(negotiation.remoteUfrag(), negotiation.remotePwd(),
                 negotiation.remoteFingerprint(), session);

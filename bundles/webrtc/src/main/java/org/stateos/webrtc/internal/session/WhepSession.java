@@ -28,6 +28,7 @@ import org.stateos.webrtc.internal.rtcp.RtcpParser;
 import org.stateos.webrtc.internal.rtcp.RtcpWriter;
 import org.stateos.webrtc.internal.rtp.AvcDecoderConfig;
 import org.stateos.webrtc.internal.rtp.H264Packetizer;
+import org.stateos.webrtc.internal.rtp.PacketizedFrame;
 import org.stateos.webrtc.internal.rtp.RetransmitBuffer;
 import org.stateos.webrtc.internal.rtp.RtpStream;
 import org.stateos.webrtc.internal.sdp.Negotiation;
@@ -72,7 +73,9 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     private final String cname;
     private final RtpStream video;
     private final RtpStream audio; // null when audio is not sent
-    private final H264Packetizer packetizer;
+    private final SharedPayloads payloads;
+    /** The header of the packet being sent (loop-confined scratch). */
+    private final byte[] header = new byte[RtpStream.HEADER_BYTES];
     private final RetransmitBuffer videoRetransmits; // null when the peer did not offer nack
     private final Consumer<WhepSession> onClosed;
     private final Instant started = Instant.now();
@@ -119,6 +122,14 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
      */
     public WhepSession(String id, String streamName, Negotiation negotiation, SessionSettings settings,
             ByteBufAllocator alloc, String cname, int[] ssrcSeed, Consumer<WhepSession> onClosed) {
+        this(id, streamName, negotiation, settings, alloc, cname, ssrcSeed, new SharedPayloads(), onClosed);
+    }
+
+    /** @param payloads where the viewers of the node share each frame's packetization */
+    public WhepSession(String id, String streamName, Negotiation negotiation, SessionSettings settings,
+            ByteBufAllocator alloc, String cname, int[] ssrcSeed, SharedPayloads payloads, Consumer<WhepSession> onClosed) {
+        this.payloads = payloads;
+        new H264Packetizer(settings.maxPayload()); // checks the payload limit now rather than at the first frame
         this.id = id;
         this.streamName = streamName;
         this.negotiation = negotiation;
@@ -135,7 +146,6 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         this.audio = negotiation.sendsAudio()
                 ? new RtpStream(ssrcSeed[1], negotiation.audioPayloadType(), 48_000, (ssrcSeed[2] >>> 16) & 0x7fff, ssrcSeed[3] >>> 1)
                 : null;
-        this.packetizer = new H264Packetizer(settings.maxPayload());
         boolean nack = negotiation.videoFeedback().stream().anyMatch(f -> f.type().equals("nack") && f.parameter() == null);
         this.videoRetransmits = nack ? new RetransmitBuffer(settings.nackBufferPackets(), settings.nackMaxAgeMs()) : null;
     }
@@ -390,12 +400,15 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         long now = System.nanoTime();
         PeerTransport t = transport;
         for (int seq : n.lost()) {
-            ByteBuf copy = videoRetransmits.copy(seq, now, alloc, PeerTransport.SRTP_TRAILER_BYTES);
-            if (copy != null) {
+            RetransmitBuffer.Entry e = videoRetransmits.get(seq, now);
+            if (e != null) {
+                // the same packet again (same sequence number and timestamp), protected again: no RTX
+                RtpStream.writeHeader(header, video.payloadType(), e.marker(), e.sequence(), e.timestamp(), video.ssrc());
+                int length = e.frame().length(e.packet());
                 retransmitted++;
-                bytesSent += copy.readableBytes();
+                bytesSent += RtpStream.HEADER_BYTES + length;
                 packetsSent++;
-                t.sendRtp(copy);
+                t.sendRtp(header, e.frame().data(), e.frame().offset(e.packet()), length);
             }
         }
     }
@@ -469,7 +482,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
             audioTalkspurt = false;
             p.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
             framesSent++;
-            transmit(p, null);
+            transmit(p);
             return;
         }
         if (waitingForKeyframe && !frame.isKeyframe()) {
@@ -483,16 +496,17 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
             ts = natural + (int) (catchUpEndPts - frame.pts()) - remaining * CATCH_UP_STEP_TICKS;
         }
         AvcDecoderConfig config = avc;
+        PacketizedFrame packets;
         try {
-            packetizer.packetize(frame.payload(), config.nalLengthSize(),
-                    frame.isKeyframe() ? config.parameterSets() : List.of(), video, ts, alloc,
-                    packet -> transmit(packet, videoRetransmits));
+            packets = payloads.payloads(streamName, frame, config.nalLengthSize(),
+                    frame.isKeyframe() ? config.parameterSets() : List.of(), settings.maxPayload());
         } catch (IllegalArgumentException e) {
             framesDropped++;
             waitingForKeyframe = true;
             LOG.debug("WHEP session {}: malformed H264 access unit dropped: {}", id, e.getMessage());
             return;
         }
+        transmit(packets, ts);
         if (frame.isKeyframe()) {
             waitingForKeyframe = false;
         }
@@ -505,17 +519,31 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         }
     }
 
-    private void transmit(ByteBuf packet, RetransmitBuffer keep) {
+    private void transmit(ByteBuf packet) {
         PeerTransport t = transport;
         packetsSent++;
         bytesSent += packet.readableBytes();
-        if (keep == null) {
-            t.sendRtp(packet);
-            return;
+        t.sendRtp(packet);
+    }
+
+    /**
+     * Sends the shared payloads of one frame with this viewer's headers; the NACK buffer keeps a reference to
+     * them, not a copy.
+     */
+    private void transmit(PacketizedFrame packets, int ts) {
+        PeerTransport t = transport;
+        long now = videoRetransmits == null ? 0 : System.nanoTime();
+        byte[] data = packets.data();
+        for (int i = 0; i < packets.count(); i++) {
+            int length = packets.length(i);
+            int seq = video.nextHeader(header, length, packets.marker(i), ts);
+            packetsSent++;
+            bytesSent += RtpStream.HEADER_BYTES + length;
+            t.sendRtp(header, data, packets.offset(i), length);
+            if (videoRetransmits != null) {
+                videoRetransmits.store(seq, packets, i, ts, now);
+            }
         }
-        // The transport protects a copy straight into its output buffer; the plain packet stays for NACKs.
-        t.sendRtpCopy(packet);
-        keep.store(packet, System.nanoTime());
     }
 
     /**

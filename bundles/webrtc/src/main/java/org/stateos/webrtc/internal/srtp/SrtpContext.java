@@ -178,8 +178,39 @@ public final class SrtpContext {
     private int protectRtpIntoScratch(ByteBuf p, int header) throws SrtpException {
         int r = p.readerIndex();
         int len = p.readableBytes();
-        int seq = p.getUnsignedShort(r + 2);
-        int ssrc = p.getInt(r + 8);
+        byte[] a = scratch(len + profile.tagBytes);
+        p.getBytes(r, a, 0, len);
+        return protectScratch(a, header, len);
+    }
+
+    /**
+     * Protects the RTP packet made of {@code header} (a plain 12-byte header: no CSRC, no extension) and a payload
+     * slice of a shared array (the fan-out's one packetization of a frame for every viewer) into {@code out}
+     * (position on, limit set to the end of the packet); neither input array is changed. One copy into the
+     * scratch array, the cipher in place there, one copy out.
+     *
+     * @return the protected length
+     */
+    public int protectRtp(byte[] header, byte[] payload, int offset, int length, ByteBuffer out) throws SrtpException {
+        if (header.length != RTP_HEADER || (header[0] & 0xFF) != 0x80) {
+            throw new SrtpException("shared-payload protect takes a plain 12-byte RTP header");
+        }
+        int len = RTP_HEADER + length;
+        byte[] a = scratch(len + profile.tagBytes);
+        System.arraycopy(header, 0, a, 0, RTP_HEADER);
+        System.arraycopy(payload, offset, a, RTP_HEADER, length);
+        int protectedLength = protectScratch(a, RTP_HEADER, len);
+        if (out.remaining() < protectedLength) {
+            throw new SrtpException("output buffer of " + out.remaining() + " bytes for a " + protectedLength + "-byte packet");
+        }
+        out.put(a, 0, protectedLength);
+        return protectedLength;
+    }
+
+    /** Protects the plain packet in {@code a[0, len)} (its header is {@code header} bytes) in place; returns the new length. */
+    private int protectScratch(byte[] a, int header, int len) throws SrtpException {
+        int seq = ((a[2] & 0xFF) << 8) | (a[3] & 0xFF);
+        int ssrc = ((a[8] & 0xFF) << 24) | ((a[9] & 0xFF) << 16) | ((a[10] & 0xFF) << 8) | (a[11] & 0xFF);
         RtpState s = rtp.get(ssrc);
         if (s == null) {
             s = newRtpState(ssrc, seq);
@@ -189,8 +220,6 @@ public final class SrtpContext {
             throw new SrtpException("sequence number " + seq + " before the first packet of SSRC " + Integer.toUnsignedString(ssrc));
         }
         int roc = (int) (index >>> 16);
-        byte[] a = scratch(len + profile.tagBytes);
-        p.getBytes(r, a, 0, len);
         int payloadLen = len - header;
         try {
             if (profile.aead()) {

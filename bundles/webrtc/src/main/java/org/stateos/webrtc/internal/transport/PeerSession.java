@@ -18,7 +18,7 @@ import org.stateos.webrtc.internal.srtp.SrtpKeys;
 
 /**
  * One peer connection on the shared port: ICE-lite state, the DTLS association and the SRTP contexts. All state is
- * confined to the server's event loop except {@link #state} (read by {@link #isConnected()} anywhere) and the
+ * confined to its socket's event loop ({@link UdpSocket}) except {@link #state} (read by {@link #isConnected()} anywhere) and the
  * statistics; public methods called from other threads hop onto the loop.
  */
 final class PeerSession implements PeerTransport {
@@ -45,6 +45,7 @@ final class PeerSession implements PeerTransport {
     private final String remoteFingerprintAlgorithm;
     private final String remoteFingerprint;
     private final TransportListener listener;
+    private final UdpSocket socket;
     private final EventLoop loop;
     private final long openedNanos;
 
@@ -67,15 +68,33 @@ final class PeerSession implements PeerTransport {
     private volatile String srtpProfile;
 
     PeerSession(WebRtcTransportServer server, IceCredentials credentials, LocalParameters local,
-            String remoteFingerprintAlgorithm, String remoteFingerprint, TransportListener listener, EventLoop loop) {
+            String remoteFingerprintAlgorithm, String remoteFingerprint, TransportListener listener, UdpSocket socket) {
         this.server = server;
         this.credentials = credentials;
         this.local = local;
         this.remoteFingerprintAlgorithm = remoteFingerprintAlgorithm;
         this.remoteFingerprint = remoteFingerprint;
         this.listener = listener;
-        this.loop = loop;
+        this.socket = socket;
+        this.loop = socket.loop();
         this.openedNanos = System.nanoTime();
+    }
+
+    UdpSocket socket() {
+        return socket;
+    }
+
+    /** Runs {@code task} on this session's loop: now when already there, else queued (dropped when stopping). */
+    void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the node is stopping: the session goes with it
+        }
     }
 
     IceCredentials credentials() {
@@ -127,7 +146,7 @@ final class PeerSession implements PeerTransport {
         if (state != State.CONNECTED || to == null) {
             return;
         }
-        ByteBuf out = server.alloc().buffer(plainRtp.readableBytes() + SRTP_TRAILER_BYTES);
+        ByteBuf out = socket.alloc().buffer(plainRtp.readableBytes() + SRTP_TRAILER_BYTES);
         try {
             sender.protectRtp(plainRtp, out);
         } catch (SrtpException e) {
@@ -136,9 +155,26 @@ final class PeerSession implements PeerTransport {
             return;
         }
         int bytes = out.readableBytes();
-        server.write(out, to);
+        socket.write(out, to);
         packetsSent++;
         bytesSent += bytes;
+    }
+
+    @Override
+    public void sendRtp(byte[] header, byte[] payload, int offset, int length) {
+        if (!loop.inEventLoop()) {
+            PeerTransport.super.sendRtp(header, payload, offset, length); // copies now and hops to the loop
+            return;
+        }
+        InetSocketAddress to = selected;
+        if (state != State.CONNECTED || to == null) {
+            return;
+        }
+        int bytes = socket.sendRtp(sender, header, payload, offset, length, to);
+        if (bytes > 0) {
+            packetsSent++;
+            bytesSent += bytes;
+        }
     }
 
     @Override
@@ -172,7 +208,7 @@ final class PeerSession implements PeerTransport {
             return;
         }
         int bytes = plain.readableBytes();
-        server.write(plain, to);
+        socket.write(plain, to);
         packetsSent++;
         bytesSent += bytes;
     }
@@ -247,15 +283,13 @@ final class PeerSession implements PeerTransport {
 
     // ------------------------------------------------------------------ DTLS (event loop)
 
-    void onDtls(ByteBuf content, InetSocketAddress from) {
+    void onDtls(byte[] datagram, InetSocketAddress from) {
         if (state == State.WAITING_FOR_CHECK || state == State.CLOSED) {
             return;
         }
         if (!nominated && !from.equals(selected)) {
             selected = from; // DTLS follows the pair the peer uses; nomination has the last word
         }
-        byte[] datagram = new byte[content.readableBytes()];
-        content.getBytes(content.readerIndex(), datagram);
         if (state == State.CHECKED) {
             startHandshake();
         }
@@ -283,7 +317,7 @@ final class PeerSession implements PeerTransport {
         if (to == null || state == State.CLOSED && dtls == null) {
             throw new IOException("no peer address");
         }
-        server.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(datagram), to);
+        socket.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(datagram), to);
     }
 
     /** On the loop once the handshake thread finished successfully. */

@@ -45,6 +45,19 @@ public interface PeerTransport extends AutoCloseable {
         sendRtp(copy);
     }
 
+    /**
+     * Protects and sends the RTP packet {@code header} (12 bytes, no CSRC or extension) + {@code payload[offset,
+     * offset + length)}: the fan-out path, where the payload array is shared by every viewer of a frame and the
+     * header is the viewer's own. Neither array is changed or kept. This default builds a packet and calls
+     * {@link #sendRtp}.
+     */
+    default void sendRtp(byte[] header, byte[] payload, int offset, int length) {
+        ByteBuf p = io.netty.buffer.Unpooled.buffer(header.length + length + SRTP_TRAILER_BYTES);
+        p.writeBytes(header);
+        p.writeBytes(payload, offset, length);
+        sendRtp(p);
+    }
+
     /** As {@link #sendRtp} for one compound RTCP packet. */
     void sendRtcp(ByteBuf plainRtcp);
 

@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 
 /**
  * Logs dropped input at most once per interval, with a count of what was suppressed, so a flood of bad
- * datagrams cannot flood the log. Used from one event loop.
+ * datagrams cannot flood the log. Synchronized: every socket's loop drops (rarely).
  */
 final class RateLimitedLog {
     private final Logger log;
@@ -20,7 +20,7 @@ final class RateLimitedLog {
         this.nextAllowed = System.nanoTime();
     }
 
-    void drop(String reason, Object from) {
+    synchronized void drop(String reason, Object from) {
         total++;
         long now = System.nanoTime();
         if (now - nextAllowed >= 0) {
@@ -36,7 +36,7 @@ final class RateLimitedLog {
         }
     }
 
-    long total() {
+    synchronized long total() {
         return total;
     }
 }

@@ -42,4 +42,10 @@ public @interface TransportConfig {
 
     @AttributeDefinition(name = "Maximum sessions", description = "Open transports beyond this many are refused.", min = "1")
     int max_sessions() default 1000;
+
+    @AttributeDefinition(name = "UDP sockets",
+            description = "Sockets bound to the port with SO_REUSEPORT, each on its own event loop, sessions spread over "
+                    + "them so that fan-out uses every core: 0 for one per event loop of the node, 1 for a single socket.",
+            min = "0", max = "64")
+    int udp_sockets() default 0;
 }

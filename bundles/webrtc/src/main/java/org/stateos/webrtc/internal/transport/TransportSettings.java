@@ -14,7 +14,7 @@ import org.stateos.webrtc.internal.srtp.SrtpProfile;
  */
 public record TransportSettings(String bindAddress, int port, List<String> announcedAddresses, Duration iceTimeout,
         Duration consentTimeout, Duration dtlsHandshakeTimeout, int dtlsHandshakeThreads, List<SrtpProfile> srtpProfiles,
-        int maxSessions) {
+        int maxSessions, int udpSockets) {
 
     /** Handshakes queued behind the busy handshake threads before new ones are refused. */
     public static final int DTLS_HANDSHAKE_QUEUE = 256;
@@ -35,6 +35,9 @@ public record TransportSettings(String bindAddress, int port, List<String> annou
         if (srtpProfiles.isEmpty()) {
             throw new IllegalArgumentException("srtp.profiles names no profile");
         }
+        if (udpSockets < 0 || udpSockets > 64) {
+            throw new IllegalArgumentException("udp.sockets must be 0 (one per event loop) .. 64, got " + udpSockets);
+        }
         if (maxSessions < 1) {
             throw new IllegalArgumentException("max.sessions must be >= 1, got " + maxSessions);
         }
@@ -50,28 +53,34 @@ public record TransportSettings(String bindAddress, int port, List<String> annou
         return new TransportSettings(c.bind_address().trim(), c.port(), split(c.announced_addresses()),
                 Duration.ofSeconds(c.ice_timeout_seconds()), Duration.ofSeconds(c.consent_timeout_seconds()),
                 Duration.ofSeconds(c.dtls_handshake_timeout_seconds()), c.dtls_handshake_threads(),
-                split(c.srtp_profiles()).stream().map(TransportSettings::profile).toList(), c.max_sessions());
+                split(c.srtp_profiles()).stream().map(TransportSettings::profile).toList(), c.max_sessions(), c.udp_sockets());
     }
 
     /** Defaults, as a first boot has them, on {@code port} (0 for any free port). */
     public static TransportSettings defaults(String bindAddress, int port) {
         return new TransportSettings(bindAddress, port, List.of(), Duration.ofSeconds(15), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), 2, List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80), 1000);
+                Duration.ofSeconds(10), 2, List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80), 1000, 0);
+    }
+
+    /** {@code sockets} UDP sockets on the port (0: one per event loop). */
+    public TransportSettings withUdpSockets(int sockets) {
+        return new TransportSettings(bindAddress, port, announcedAddresses, iceTimeout, consentTimeout, dtlsHandshakeTimeout,
+                dtlsHandshakeThreads, srtpProfiles, maxSessions, sockets);
     }
 
     public TransportSettings withTimeouts(Duration ice, Duration consent) {
         return new TransportSettings(bindAddress, port, announcedAddresses, ice, consent, dtlsHandshakeTimeout,
-                dtlsHandshakeThreads, srtpProfiles, maxSessions);
+                dtlsHandshakeThreads, srtpProfiles, maxSessions, udpSockets);
     }
 
     public TransportSettings withSrtpProfiles(List<SrtpProfile> profiles) {
         return new TransportSettings(bindAddress, port, announcedAddresses, iceTimeout, consentTimeout,
-                dtlsHandshakeTimeout, dtlsHandshakeThreads, profiles, maxSessions);
+                dtlsHandshakeTimeout, dtlsHandshakeThreads, profiles, maxSessions, udpSockets);
     }
 
     public TransportSettings withAnnouncedAddresses(List<String> addresses) {
         return new TransportSettings(bindAddress, port, addresses, iceTimeout, consentTimeout, dtlsHandshakeTimeout,
-                dtlsHandshakeThreads, srtpProfiles, maxSessions);
+                dtlsHandshakeThreads, srtpProfiles, maxSessions, udpSockets);
     }
 
     private static SrtpProfile profile(String name) {

@@ -1,16 +1,13 @@
 package org.stateos.webrtc.internal.transport;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.nio.NioEventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -18,7 +15,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,20 +31,21 @@ import org.slf4j.LoggerFactory;
 import org.stateos.webrtc.internal.dtls.DtlsCertificate;
 import org.stateos.webrtc.internal.dtls.DtlsSrtpServer;
 import org.stateos.webrtc.internal.dtls.QueuedDatagramTransport;
-import org.stateos.webrtc.internal.ice.BindingOutcome;
 import org.stateos.webrtc.internal.ice.IceCredentials;
-import org.stateos.webrtc.internal.ice.IceLiteResponder;
 import org.stateos.webrtc.internal.udp.DatagramDemux;
-import org.stateos.webrtc.internal.udp.DemuxTarget;
 
 /**
  * ICE-lite, DTLS-SRTP and SRTP for every WebRTC session on one UDP port, on the node's shared event loop group.
  * Plain class (no OSGi): {@link TransportServiceComponent} runs it in the container, tests run it directly.
  *
- * <p>One {@link NioDatagramChannel}, so one event loop of the group, carries every session: the demultiplexer,
- * the STUN answers, SRTP in both directions and every listener callback run there, with no locks. Sessions are
- * found by their ICE ufrag (from a STUN USERNAME, {@link ConcurrentHashMap} since {@link #open} runs on HTTP
- * threads) and, once a check validated an address, by the sender's address (a loop-confined map).
+ * <p><b>Sockets and loops.</b> The one UDP port is bound by {@code udp.sockets} sockets with SO_REUSEPORT (by
+ * default one per event loop of the shared group, so one on a single-core node), each a {@link NioDatagramChannel}
+ * on its own loop ({@link UdpSocket}). A session is placed on the socket with the fewest sessions when it opens
+ * and all its work runs on that socket's loop: its output, SRTP in both directions and every listener callback,
+ * with no locks; a viewer's fan-out work so spreads over the node's cores. The kernel hashes each peer's address
+ * to one socket for input; that socket answers STUN and hands DTLS and SRTP to the session's loop. Sessions are
+ * found by their ICE ufrag (from a STUN USERNAME) and, once a check validated an address, by the sender's address,
+ * in concurrent maps ({@link #open} runs on HTTP threads, input on every socket's loop).
  *
  * <p><b>The one private pool, and why.</b> Bouncy Castle's DTLS API is blocking: {@code DTLSServerProtocol.accept}
  * waits in {@code receive} with its own retransmission timers until the handshake ends, and the handshake's
@@ -58,7 +55,7 @@ import org.stateos.webrtc.internal.udp.DemuxTarget;
  * when both are full a new session is refused rather than queued without bound. After the handshake, DTLS
  * records (retransmitted Finished, close_notify) are read from the event loop without blocking.
  */
-public final class WebRtcTransportServer implements TransportService, DemuxTarget, AutoCloseable {
+public final class WebRtcTransportServer implements TransportService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcTransportServer.class);
     private static final int MAX_DATAGRAM = 2048;
 
@@ -69,17 +66,11 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
     private final DtlsCertificate certificate;
     private final ThreadPoolExecutor handshakes;
     private final Map<String, PeerSession> byUfrag = new ConcurrentHashMap<>();
-    /** Loop-confined. */
-    private final Map<InetSocketAddress, PeerSession> byAddress = new HashMap<>();
-    private final IceLiteResponder<PeerSession> responder =
-            new IceLiteResponder<>(byUfrag::get, PeerSession::credentials);
+    private final Map<InetSocketAddress, PeerSession> byAddress = new ConcurrentHashMap<>();
     private final RateLimitedLog drops = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
-    private final Runnable flushTask = this::flushNow;
-    private Channel channel;
-    private EventLoop loop;
+    private final List<UdpSocket> sockets = new ArrayList<>();
+    private final List<ScheduledFuture<?>> sweepers = new ArrayList<>();
     private List<InetSocketAddress> candidates = List.of();
-    private ScheduledFuture<?> sweeper;
-    private boolean flushScheduled;
     private volatile boolean closed;
 
     public WebRtcTransportServer(TransportSettings settings, EventLoopGroup group) {
@@ -96,36 +87,89 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
         handshakes.allowCoreThreadTimeOut(true);
     }
 
-    /** Binds the UDP port. */
+    /** Binds the UDP port: one socket per event loop (or {@code udp.sockets}), SO_REUSEPORT when several. */
     public void start() throws IOException {
-        if (!(group.next() instanceof NioEventLoop)) {
-            throw new IOException("the shared EventLoopGroup runs " + group.next().getClass().getName()
-                    + "; the WebRTC transport needs a NIO event loop group");
+        List<EventLoop> loops = new ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            if (!(e instanceof NioEventLoop l)) {
+                throw new IOException("the shared EventLoopGroup runs " + e.getClass().getName()
+                        + "; the WebRTC transport needs a NIO event loop group");
+            }
+            loops.add(l);
         }
+        int wanted = settings.udpSockets() == 0 ? loops.size() : Math.min(settings.udpSockets(), loops.size());
         InetAddress bindAddress = InetAddress.getByName(settings.bindAddress());
+        int port = settings.port();
+        try {
+            for (int i = 0; i < wanted; i++) {
+                UdpSocket s = bind(loops.get(i), new InetSocketAddress(bindAddress, port), wanted > 1);
+                if (s == null) {
+                    break; // no SO_REUSEPORT here: one socket carries everything
+                }
+                sockets.add(s);
+                port = ((InetSocketAddress) s.channel().localAddress()).getPort(); // port 0: the others join the first
+            }
+        } catch (IOException | RuntimeException e) {
+            for (UdpSocket s : sockets) {
+                s.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            sockets.clear();
+            throw e;
+        }
+        InetSocketAddress local = localAddress();
+        candidates = Candidates.resolve(settings.announcedAddresses(), local);
+        for (UdpSocket s : sockets) {
+            sweepers.add(s.loop().scheduleAtFixedRate(() -> sweep(s.loop()), 1, 1, TimeUnit.SECONDS));
+        }
+        LOG.info("WebRTC transport on UDP {} ({} socket{} on as many event loops), announcing {}, DTLS fingerprint sha-256 {}",
+                local, sockets.size(), sockets.size() == 1 ? "" : "s", candidates, certificate.sha256Fingerprint());
+    }
+
+    /** One socket on {@code loop}; null when {@code reusePort} is asked for but the platform has no SO_REUSEPORT. */
+    private UdpSocket bind(EventLoop loop, InetSocketAddress address, boolean reusePort) throws IOException {
+        // The JDK channel is ours too: the fan-out sends on it directly (UdpSocket.sendRtp).
+        java.nio.channels.DatagramChannel javaChannel = java.nio.channels.DatagramChannel.open();
+        if (reusePort) {
+            try {
+                javaChannel.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            } catch (UnsupportedOperationException e) {
+                javaChannel.close();
+                if (sockets.isEmpty()) {
+                    LOG.info("SO_REUSEPORT is not supported here: one WebRTC UDP socket on one event loop");
+                    return bind(loop, address, false);
+                }
+                return null;
+            }
+        }
+        UdpSocket[] made = new UdpSocket[1];
         Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channel(NioDatagramChannel.class)
+                .group(loop)
+                .channelFactory((io.netty.channel.ChannelFactory<NioDatagramChannel>) () -> new NioDatagramChannel(javaChannel))
                 .option(ChannelOption.SO_RCVBUF, 1 << 20)
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                .handler(new DatagramDemux(this));
-        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(bindAddress, settings.port())).awaitUninterruptibly();
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        made[0] = new UdpSocket(WebRtcTransportServer.this, ch, javaChannel);
+                        ch.pipeline().addLast(new DatagramDemux(made[0]));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IOException("WebRTC transport cannot bind UDP " + settings.bindAddress() + ":" + settings.port()
+            throw new IOException("WebRTC transport cannot bind UDP " + settings.bindAddress() + ":" + address.getPort()
                     + ": " + bound.cause().getMessage(), bound.cause());
         }
-        channel = bound.channel();
-        loop = channel.eventLoop();
-        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-        candidates = Candidates.resolve(settings.announcedAddresses(), local);
-        sweeper = loop.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
-        LOG.info("WebRTC transport on UDP {}, announcing {}, DTLS fingerprint sha-256 {}", local, candidates,
-                certificate.sha256Fingerprint());
+        return made[0];
     }
 
     public InetSocketAddress localAddress() {
-        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+        return sockets.isEmpty() ? null : (InetSocketAddress) sockets.get(0).channel().localAddress();
+    }
+
+    /** Sockets bound to the port (one per event loop by default). */
+    public int socketCount() {
+        return sockets.size();
     }
 
     public String fingerprint() {
@@ -144,7 +188,7 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
 
     @Override
     public PeerTransport open(String remoteUfrag, String remotePwd, Fingerprint remoteFingerprint, TransportListener listener) {
-        if (closed || channel == null) {
+        if (closed || sockets.isEmpty()) {
             throw new IllegalStateException("the WebRTC transport is not running");
         }
         checkIceString("ice-ufrag", remoteUfrag, 4, 256);
@@ -163,9 +207,11 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
             IceCredentials cred = IceCredentials.fresh(random, remoteUfrag, remotePwd);
             PeerTransport.LocalParameters local = new PeerTransport.LocalParameters(cred.localUfrag(), cred.localPwd(),
                     "sha-256", certificate.sha256Fingerprint(), candidates);
+            UdpSocket socket = leastLoaded();
             PeerSession s = new PeerSession(this, cred, local, remoteFingerprint.algorithm(), remoteFingerprint.hex().trim(),
-                    listener, loop);
+                    listener, socket);
             if (byUfrag.putIfAbsent(cred.localUfrag(), s) == null) {
+                socket.sessions.incrementAndGet();
                 return s;
             }
         }
@@ -183,45 +229,25 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
         }
     }
 
-    // ------------------------------------------------------------------ demultiplexed input (event loop)
-
-    @Override
-    public void onStun(ChannelHandlerContext ctx, ByteBuf content, InetSocketAddress sender) {
-        BindingOutcome<PeerSession> outcome = responder.answer(content, sender, ctx.alloc());
-        if (outcome.response() != null) {
-            writeAndFlush(outcome.response(), sender);
+    /** The socket with the fewest sessions: a session's work runs on its socket's loop. */
+    private UdpSocket leastLoaded() {
+        UdpSocket best = sockets.get(0);
+        for (UdpSocket s : sockets) {
+            if (s.sessions.get() < best.sessions.get()) {
+                best = s;
+            }
         }
-        if (outcome.valid()) {
-            outcome.session().onValidCheck(sender, outcome.nominate());
-        } else if (outcome.dropReason() != null) {
-            dropped(outcome.dropReason(), sender);
-        }
+        return best;
     }
 
-    @Override
-    public void onDtls(ChannelHandlerContext ctx, ByteBuf content, InetSocketAddress sender) {
-        PeerSession s = byAddress.get(sender);
-        if (s == null) {
-            dropped("DTLS from an address no ICE check validated", sender);
-            return;
-        }
-        s.onDtls(content, sender);
+    // ------------------------------------------------------------------ lookups for the sockets' input (any loop)
+
+    PeerSession sessionByUfrag(String localUfrag) {
+        return byUfrag.get(localUfrag);
     }
 
-    @Override
-    public void onSrtp(ChannelHandlerContext ctx, ByteBuf content, InetSocketAddress sender, boolean rtcp) {
-        PeerSession s = byAddress.get(sender);
-        if (s == null) {
-            dropped("SRTP from an address no ICE check validated", sender);
-            return;
-        }
-        s.onSrtp(content, sender, rtcp);
-    }
-
-    @Override
-    public void onUnknown(ByteBuf content, InetSocketAddress sender) {
-        dropped("first byte " + (content.isReadable() ? content.getUnsignedByte(content.readerIndex()) : -1)
-                + " is neither STUN, DTLS nor RTP (RFC 7983)", sender);
+    PeerSession sessionByAddress(InetSocketAddress sender) {
+        return byAddress.get(sender);
     }
 
     void dropped(String reason, Object from) {
@@ -239,19 +265,24 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
     }
 
     void removed(PeerSession s) {
-        byUfrag.remove(s.credentials().localUfrag(), s);
+        if (byUfrag.remove(s.credentials().localUfrag(), s)) {
+            s.socket().sessions.decrementAndGet();
+        }
         for (InetSocketAddress a : s.validatedAddresses()) {
             byAddress.remove(a, s);
         }
     }
 
-    private void sweep() {
+    /** The sessions living on {@code loop} (each socket's loop sweeps its own). */
+    private void sweep(EventLoop loop) {
         long now = System.nanoTime();
         long ice = settings.iceTimeout().toNanos();
         long consent = settings.consentTimeout().toNanos();
         long dtls = settings.dtlsHandshakeTimeout().toNanos();
         for (PeerSession s : new ArrayList<>(byUfrag.values())) {
-            s.sweep(now, ice, consent, dtls);
+            if (s.eventLoop() == loop) {
+                s.sweep(now, ice, consent, dtls);
+            }
         }
     }
 
@@ -270,45 +301,16 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
                 protocol.setVerifyRequests(false);
                 try {
                     DTLSTransport t = protocol.accept(server, datagrams);
-                    loop.execute(() -> s.handshakeDone(t));
+                    s.eventLoop().execute(() -> s.handshakeDone(t));
                 } catch (IOException | RuntimeException e) {
                     String why = server.failure() != null ? server.failure() : String.valueOf(e.getMessage());
-                    loop.execute(() -> s.handshakeFailed(why));
+                    s.eventLoop().execute(() -> s.handshakeFailed(why));
                 }
             });
             return true;
         } catch (RejectedExecutionException e) {
             return false;
         }
-    }
-
-    // ------------------------------------------------------------------ output
-
-    /** The UDP channel's allocator, for protected packets written to it. */
-    io.netty.buffer.ByteBufAllocator alloc() {
-        return channel.alloc();
-    }
-
-    /** Writes one datagram now (STUN answers, DTLS flights); any thread. */
-    void writeAndFlush(ByteBuf content, InetSocketAddress to) {
-        channel.writeAndFlush(new DatagramPacket(content, to), channel.voidPromise());
-    }
-
-    /**
-     * Writes one protected media datagram (event loop); the flush follows once the tasks queued now have run, so
-     * a burst of packets from one fan-out pass costs one flush.
-     */
-    void write(ByteBuf content, InetSocketAddress to) {
-        channel.write(new DatagramPacket(content, to), channel.voidPromise());
-        if (!flushScheduled) {
-            flushScheduled = true;
-            loop.execute(flushTask);
-        }
-    }
-
-    private void flushNow() {
-        flushScheduled = false;
-        channel.flush();
     }
 
     // ------------------------------------------------------------------ stop
@@ -320,16 +322,20 @@ public final class WebRtcTransportServer implements TransportService, DemuxTarge
             return;
         }
         closed = true;
-        if (channel != null) {
-            loop.submit(() -> {
-                if (sweeper != null) {
-                    sweeper.cancel(false);
-                }
+        for (ScheduledFuture<?> f : sweepers) {
+            f.cancel(false);
+        }
+        for (UdpSocket socket : sockets) {
+            socket.loop().submit(() -> {
                 for (PeerSession s : new ArrayList<>(byUfrag.values())) {
-                    s.close("WebRTC transport stopped");
+                    if (s.eventLoop() == socket.loop()) {
+                        s.close("WebRTC transport stopped");
+                    }
                 }
             }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        for (UdpSocket socket : sockets) {
+            socket.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         handshakes.shutdownNow();
         try {

@@ -173,22 +173,54 @@ class H264PacketizerTest {
     }
 
     @Test
-    void retransmitBufferReturnsCopiesOfRecentPacketsOnly() {
+    void retransmitBufferReturnsRecentPacketsOnlyByReferenceToTheSharedPayloads() {
         RetransmitBuffer buffer = new RetransmitBuffer(16, 1000);
+        PacketizedFrame f = new H264Packetizer(1200).payloads(avcc(nal(0x65, 30_000, 3)), 4, List.of());
         RtpStream stream = new RtpStream(1, 96, 90_000, 65_530, 0);
+        byte[] header = new byte[12];
         for (int i = 0; i < 20; i++) {
-            ByteBuf p = stream.newPacket(alloc, 1, false, 0);
-            p.writeByte(i);
-            buffer.store(p, 0);
+            int seq = stream.nextHeader(header, f.length(i), f.marker(i), 7000 + i);
+            buffer.store(seq, f, i, 7000 + i, 0);
         }
         assertEquals(16, buffer.size());
-        ByteBuf copy = buffer.copy((65_530 + 19) & 0xffff, 0, alloc, 20);
-        assertEquals(19, copy.getByte(12));
-        assertTrue(copy.writableBytes() >= 20);
-        copy.release();
-        assertEquals(null, buffer.copy(65_530, 0, alloc, 20), "overwritten");
-        assertEquals(null, buffer.copy((65_530 + 19) & 0xffff, 2_000_000_000L, alloc, 20), "too old");
+        RetransmitBuffer.Entry e = buffer.get((65_530 + 19) & 0xffff, 0);
+        assertEquals(19, e.packet());
+        assertEquals(7019, e.timestamp());
+        assertEquals((65_530 + 19) & 0xffff, e.sequence());
+        assertTrue(f == e.frame(), "a reference, not a copy");
+        assertEquals(f.marker(19), e.marker());
+        assertEquals(null, buffer.get(65_530, 0), "overwritten");
+        assertEquals(null, buffer.get((65_530 + 19) & 0xffff, 2_000_000_000L), "too old");
         buffer.close();
         assertEquals(0, buffer.size());
+    }
+
+    @Test
+    void sharedPayloadsWithAViewersHeaderAreTheBytesPacketizeMakes() {
+        byte[] sei = nal(0x06, 30, 1);
+        byte[] idr = nal(0x65, 20_000, 2);
+        ByteBuf au = avcc(sei, idr);
+        H264Packetizer packetizer = new H264Packetizer(1200);
+        int n = packetizer.packetize(au, 4, List.of(SPS, PPS), new RtpStream(9, 96, 90_000, 40_000, 0), 1234, alloc, packets::add);
+        PacketizedFrame f = packetizer.payloads(au, 4, List.of(SPS, PPS));
+        assertEquals(n, f.count());
+        RtpStream viewer = new RtpStream(9, 96, 90_000, 40_000, 0);
+        byte[] header = new byte[12];
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            viewer.nextHeader(header, f.length(i), f.marker(i), 1234);
+            ByteBuf expected = packets.get(i);
+            byte[] want = new byte[expected.readableBytes()];
+            expected.getBytes(expected.readerIndex(), want);
+            byte[] got = new byte[12 + f.length(i)];
+            System.arraycopy(header, 0, got, 0, 12);
+            System.arraycopy(f.data(), f.offset(i), got, 12, f.length(i));
+            assertArrayEquals(want, got, "packet " + i);
+            total += f.length(i);
+        }
+        assertEquals(total, f.payloadBytes());
+        assertEquals(viewer.octets(), total);
+        assertTrue(f.marker(n - 1));
+        assertFalse(f.marker(0));
     }
 }

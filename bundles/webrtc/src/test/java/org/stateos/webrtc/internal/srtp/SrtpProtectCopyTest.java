@@ -66,4 +66,51 @@ class SrtpProtectCopyTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void sharedPayloadWithOwnHeaderGivesTheSameBytesAsInPlaceAndLeavesTheArraysAlone(SrtpProfile profile) throws Exception {
+        Random random = new Random(11);
+        byte[] key = new byte[profile.keyBytes];
+        byte[] salt = new byte[profile.saltBytes];
+        random.nextBytes(key);
+        random.nextBytes(salt);
+        SrtpContext inPlace = new SrtpContext(profile, key, salt);
+        SrtpContext shared = new SrtpContext(profile, key, salt);
+        SrtpContext receiver = new SrtpContext(profile, key, salt);
+        byte[] data = new byte[20_000];
+        random.nextBytes(data);
+        byte[] dataBefore = data.clone();
+        int[] offsets = {0, 5, 1300, 7000, 19_999};
+        int[] lengths = {1200, 0, 4000, 9000, 1};
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocateDirect(16_000);
+        for (int i = 0; i < offsets.length; i++) {
+            int seq = (65_534 + i) & 0xffff; // across the rollover
+            byte[] header = new byte[12];
+            org.stateos.webrtc.internal.rtp.RtpStream.writeHeader(header, 96, i == 2, seq, 90_000 * i, 0x4321);
+            byte[] headerBefore = header.clone();
+            ByteBuf twin = Unpooled.buffer();
+            twin.writeBytes(header).writeBytes(data, offsets[i], lengths[i]);
+            String plain = ByteBufUtil.hexDump(twin);
+            out.clear();
+            int n = shared.protectRtp(header, data, offsets[i], lengths[i], out);
+            inPlace.protectRtp(twin);
+            out.flip();
+            assertEquals(n, out.remaining());
+            ByteBuf got = Unpooled.buffer().writeBytes(out);
+            try {
+                assertEquals(ByteBufUtil.hexDump(twin), ByteBufUtil.hexDump(got), profile + " packet " + i);
+                receiver.unprotectRtp(got);
+                assertEquals(plain, ByteBufUtil.hexDump(got), "round trip");
+            } finally {
+                twin.release();
+                got.release();
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(headerBefore, header);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(dataBefore, data, "shared payload array unchanged");
+        java.nio.ByteBuffer small = java.nio.ByteBuffer.allocate(100);
+        org.junit.jupiter.api.Assertions.assertThrows(SrtpException.class,
+                () -> shared.protectRtp(new byte[12], data, 0, 1200, small), "bad version and too small an output");
+    }
 }

@@ -68,6 +68,7 @@ class WebRtcTransportServerTest {
     }
 
     private void connectAndExchange(List<SrtpProfile> offered, SrtpProfile expected) throws Exception {
+        int othersOpen = server.sessionCount();
         try (BrowserLikePeer peer = new BrowserLikePeer(server.localAddress())) {
             RecordingListener listener = new RecordingListener();
             PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
@@ -113,6 +114,30 @@ class WebRtcTransportServerTest {
             clientReceiver.unprotectRtcp(gotRtcp);
             assertEquals(RTCP_RR, ByteBufUtil.hexDump(gotRtcp));
 
+            // The fan-out path: the viewer's header + a slice of a shared payload array, sent with one sendto on
+            // the loop and through the default (copy, hop) from outside it.
+            byte[] shared = new byte[3000];
+            new java.util.Random(5).nextBytes(shared);
+            byte[] sharedBefore = shared.clone();
+            for (int k = 0; k < 2; k++) {
+                int seq = 1 + k;
+                byte[] header = new byte[12];
+                org.stateos.webrtc.internal.rtp.RtpStream.writeHeader(header, 96, k == 1, seq, 180_000, 0x11223344);
+                int offset = 100 * k;
+                if (k == 0) {
+                    t.eventLoop().submit(() -> t.sendRtp(header, shared, offset, 1200)).get(5, TimeUnit.SECONDS);
+                } else {
+                    t.sendRtp(header, shared, offset, 1200);
+                }
+                ByteBuf got = Unpooled.wrappedBuffer(peer.receiveSrtp());
+                clientReceiver.unprotectRtp(got);
+                byte[] want = new byte[12 + 1200];
+                System.arraycopy(header, 0, want, 0, 12);
+                System.arraycopy(shared, offset, want, 12, 1200);
+                assertEquals(HexFormat.of().formatHex(want), ByteBufUtil.hexDump(got), "shared-payload packet " + k);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(sharedBefore, shared);
+
             // Client -> server RTCP reaches onRtcp decrypted; a replay of it does not.
             SrtpContext clientSender = peer.sender();
             ByteBuf rr = Unpooled.buffer(64).writeBytes(HexFormat.of().parseHex(RTCP_RR));
@@ -127,7 +152,7 @@ class WebRtcTransportServerTest {
             assertEquals(RTCP_RR, listener.rtcp.poll(5, TimeUnit.SECONDS));
             assertTrue(listener.rtcp.isEmpty(), "the replayed SRTCP packet was refused");
             assertEquals(2, t.stats().packetsReceived());
-            assertEquals(3, t.stats().packetsSent());
+            assertEquals(5, t.stats().packetsSent());
 
             // The session ends: the peer sees close_notify, the listener hears onClosed once.
             t.close();
@@ -142,8 +167,47 @@ class WebRtcTransportServerTest {
             assertEquals(-1, n);
             assertTrue(peer.socket.isClosed(), "close_notify made the client's DTLS close its socket");
             assertEquals(1, listener.closedCalls);
-            assertEquals(0, server.sessionCount());
+            assertEquals(othersOpen, server.sessionCount());
         }
+    }
+
+    @Test
+    void socketsOnEveryLoopShareThePortAndCarrySessionsWhereverTheKernelSendsTheirInput() throws Exception {
+        server.close();
+        server = null;
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        group = new NioEventLoopGroup(2);
+        startServer(TransportSettings.defaults("127.0.0.1", 0));
+        assertEquals(2, server.socketCount(), "SO_REUSEPORT on Linux: one socket per loop");
+        java.util.Set<io.netty.channel.EventLoop> loops = new java.util.HashSet<>();
+        // Sessions alternate between the sockets (fewest sessions first); each peer's input lands on whichever
+        // socket the kernel hashes its address to, so some rounds hand DTLS and SRTP to the other loop.
+        List<PeerTransport> idle = new java.util.ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            if (round % 2 == 1) {
+                idle.add(server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD, new Fingerprint("sha-256", "00:11"),
+                        new RecordingListener())); // holds the first socket, so the next session goes to the second
+            }
+            RecordingListener probe = new RecordingListener();
+            PeerTransport p = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD, new Fingerprint("sha-256", "00:11"), probe);
+            loops.add(p.eventLoop());
+            p.close();
+            probe.closed.get(5, TimeUnit.SECONDS);
+            connectAndExchange(List.of(SrtpProfile.AEAD_AES_128_GCM), SrtpProfile.AEAD_AES_128_GCM);
+        }
+        assertEquals(2, loops.size(), "sessions were placed on both loops");
+        idle.forEach(PeerTransport::close);
+    }
+
+    @Test
+    void oneSocketWhenConfigured() throws Exception {
+        server.close();
+        server = null;
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        group = new NioEventLoopGroup(2);
+        startServer(TransportSettings.defaults("127.0.0.1", 0).withUdpSockets(1));
+        assertEquals(1, server.socketCount());
+        connectAndExchange(List.of(SrtpProfile.AEAD_AES_128_GCM), SrtpProfile.AEAD_AES_128_GCM);
     }
 
     @Test
