@@ -3,11 +3,11 @@ package org.stateos.transcoder.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.stateos.transcoder.internal.TranscoderComponentTest.await;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.stateos.api.media.Frame;
@@ -37,14 +37,6 @@ class OpusPacerTest {
 
     static OpusPacket packet(int i, long ingestMicros) {
         return new OpusPacket(new byte[] {(byte) i}, i * 20L * Frame.TIMEBASE / 1000, ingestMicros);
-    }
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(5);
-        }
     }
 
     @Test

@@ -38,13 +38,10 @@ class SrtpProtectCopyTest {
     @EnumSource(SrtpProfile.class)
     void copyAndInPlaceGiveTheSameBytesForHeapDirectAndLargePackets(SrtpProfile profile) throws Exception {
         Random random = new Random(7);
-        byte[] key = new byte[profile.keyBytes];
-        byte[] salt = new byte[profile.saltBytes];
-        random.nextBytes(key);
-        random.nextBytes(salt);
-        SrtpContext inPlace = new SrtpContext(profile, key, salt);
-        SrtpContext copying = new SrtpContext(profile, key, salt);
-        SrtpContext receiver = new SrtpContext(profile, key, salt);
+        SrtpContext[] contexts = contexts(profile, random, 3);
+        SrtpContext inPlace = contexts[0];
+        SrtpContext copying = contexts[1];
+        SrtpContext receiver = contexts[2];
         int[] payloads = {0, 1, 1188, 1200, 4000, 9000, 20}; // 4000 and 9000 grow the scratch array
         for (int i = 0; i < payloads.length; i++) {
             ByteBuf plain = SrtpContextTest.rtp(30_000 + i, 0x1234, payloads[i], i);
@@ -71,13 +68,10 @@ class SrtpProtectCopyTest {
     @EnumSource(SrtpProfile.class)
     void sharedPayloadWithOwnHeaderGivesTheSameBytesAsInPlaceAndLeavesTheArraysAlone(SrtpProfile profile) throws Exception {
         Random random = new Random(11);
-        byte[] key = new byte[profile.keyBytes];
-        byte[] salt = new byte[profile.saltBytes];
-        random.nextBytes(key);
-        random.nextBytes(salt);
-        SrtpContext inPlace = new SrtpContext(profile, key, salt);
-        SrtpContext shared = new SrtpContext(profile, key, salt);
-        SrtpContext receiver = new SrtpContext(profile, key, salt);
+        SrtpContext[] contexts = contexts(profile, random, 3);
+        SrtpContext inPlace = contexts[0];
+        SrtpContext shared = contexts[1];
+        SrtpContext receiver = contexts[2];
         byte[] data = new byte[20_000];
         random.nextBytes(data);
         byte[] dataBefore = data.clone();
@@ -112,5 +106,18 @@ class SrtpProtectCopyTest {
         java.nio.ByteBuffer small = java.nio.ByteBuffer.allocate(100);
         org.junit.jupiter.api.Assertions.assertThrows(SrtpException.class,
                 () -> shared.protectRtp(new byte[12], data, 0, 1200, small), "bad version and too small an output");
+    }
+
+    /** {@code n} contexts with the same random key and salt: sender twins and their receiver. */
+    private static SrtpContext[] contexts(SrtpProfile profile, Random random, int n) throws Exception {
+        byte[] key = new byte[profile.keyBytes];
+        byte[] salt = new byte[profile.saltBytes];
+        random.nextBytes(key);
+        random.nextBytes(salt);
+        SrtpContext[] contexts = new SrtpContext[n];
+        for (int i = 0; i < n; i++) {
+            contexts[i] = new SrtpContext(profile, key, salt);
+        }
+        return contexts;
     }
 }

@@ -173,11 +173,7 @@ class WebRtcTransportServerTest {
 
     @Test
     void socketsOnEveryLoopShareThePortAndCarrySessionsWhereverTheKernelSendsTheirInput() throws Exception {
-        server.close();
-        server = null;
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-        group = new NioEventLoopGroup(2);
-        startServer(TransportSettings.defaults("127.0.0.1", 0));
+        restartOnTwoLoops(TransportSettings.defaults("127.0.0.1", 0));
         assertEquals(2, server.socketCount(), "SO_REUSEPORT on Linux: one socket per loop");
         java.util.Set<io.netty.channel.EventLoop> loops = new java.util.HashSet<>();
         // Sessions alternate between the sockets (fewest sessions first); each peer's input lands on whichever
@@ -199,13 +195,18 @@ class WebRtcTransportServerTest {
         idle.forEach(PeerTransport::close);
     }
 
-    @Test
-    void oneSocketWhenConfigured() throws Exception {
+    /** Replaces the one-loop server of the set-up with one on a fresh group of two event loops. */
+    private void restartOnTwoLoops(TransportSettings settings) throws Exception {
         server.close();
         server = null;
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         group = new NioEventLoopGroup(2);
-        startServer(TransportSettings.defaults("127.0.0.1", 0).withUdpSockets(1));
+        startServer(settings);
+    }
+
+    @Test
+    void oneSocketWhenConfigured() throws Exception {
+        restartOnTwoLoops(TransportSettings.defaults("127.0.0.1", 0).withUdpSockets(1));
         assertEquals(1, server.socketCount());
         connectAndExchange(List.of(SrtpProfile.AEAD_AES_128_GCM), SrtpProfile.AEAD_AES_128_GCM);
     }
