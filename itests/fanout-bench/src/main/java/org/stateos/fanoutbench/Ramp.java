@@ -2,6 +2,7 @@ package org.stateos.fanoutbench;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,9 @@ import java.util.Optional;
  * client's window markers.
  */
 final class Ramp {
+    /** How far above the 0-viewer CPU (fraction of a core) a server counts as settled between steps. */
+    private static final double SETTLED_MARGIN = 0.05;
+
     private final Options o;
     private final Path work;
 
@@ -22,11 +26,36 @@ final class Ramp {
 
     /** Server CPU at 0 viewers with the stream published: a fraction of one core over {@code seconds}. */
     double baseline(Target t, double seconds) throws InterruptedException {
+        return cpuRate(t, seconds);
+    }
+
+    /** The target's CPU over a window of {@code seconds}, as a fraction of one core. */
+    private static double cpuRate(Target t, double seconds) throws InterruptedException {
         double cpu0 = ProcCpu.processSeconds(t.pid());
         long t0 = System.nanoTime();
         Thread.sleep((long) (seconds * 1000));
         double cpu1 = ProcCpu.processSeconds(t.pid());
         return (cpu1 - cpu0) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Waits until the server is back near its 0-viewer CPU (the previous step's sessions reclaimed) before the
+     * next step, instead of a fixed pause; after 15 s the next step starts anyway, with a note.
+     */
+    private static void settle(Target t, double baseline) throws InterruptedException {
+        try {
+            Wait.until("the server's CPU back near its baseline", Duration.ofSeconds(15),
+                    () -> {
+                        try {
+                            return cpuRate(t, 0.5) < baseline + SETTLED_MARGIN;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return true;
+                        }
+                    });
+        } catch (IllegalStateException e) {
+            System.err.println("note: " + e.getMessage() + "; starting the next step anyway");
+        }
     }
 
     List<Step> run(Target t, double baseline, List<Integer> counts) throws Exception {
@@ -38,8 +67,7 @@ final class Ramp {
             if (!s.passed() && !o.keepGoing()) {
                 break;
             }
-            // Let the server reclaim the previous viewers' sessions before the next step.
-            Thread.sleep(3000);
+            settle(t, baseline);
         }
         return steps;
     }
