@@ -523,22 +523,18 @@ final class StoreCore implements UnitStore, AutoCloseable {
     /** The verified unit, or null when not held. */
     Unit load(UnitId id) throws IOException {
         ensureOpen();
-        Unit u = cache.get(id);
-        if (u == null) {
-            u = readVerified(id);
-            if (u == null) {
-                return null;
-            }
-            cache.put(u);
-        }
-        touchLastAccess(id);
-        return u;
+        return loadThrough(id, cache.get(id));
     }
 
     /** As {@link #load} after a cache miss was counted: reads the device (the cache is checked once more, uncounted). */
     private Unit loadMissed(UnitId id) throws IOException {
         ensureOpen();
-        Unit u = cache.peek(id);
+        return loadThrough(id, cache.peek(id));
+    }
+
+    /** {@code cached}, or the unit read and verified from the device and put in the cache; its access noted. */
+    private Unit loadThrough(UnitId id, Unit cached) throws IOException {
+        Unit u = cached;
         if (u == null) {
             u = readVerified(id);
             if (u == null) {
