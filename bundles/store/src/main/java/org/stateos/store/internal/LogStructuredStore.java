@@ -116,7 +116,7 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
         q.put(RetentionClass.DVR, c.quota_dvr_bytes());
         q.put(RetentionClass.CACHE, c.quota_cache_bytes());
         return new StoreSettings(c.unit_max_bytes(), c.cache_unit_bytes(), q, c.evict_high_percent(),
-                c.evict_low_percent(), c.heads_walk_max_units(), c.hlc_max_skew_ms());
+                c.evict_low_percent(), c.heads_walk_max_units(), c.hlc_max_skew_ms(), c.verify_hash_on_read());
     }
 
     /** Opens device, engine and core; formats a blank device (never one that holds something). */

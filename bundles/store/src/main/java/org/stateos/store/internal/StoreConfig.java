@@ -53,4 +53,9 @@ public @interface StoreConfig {
     @AttributeDefinition(name = "Largest remote clock lead (ms)",
             description = "A remote head's clock is followed at most this far ahead of the wall clock")
     long hlc_max_skew_ms() default 60_000;
+
+    @AttributeDefinition(name = "Hash every read against its id",
+            description = "CRC32C is checked on every read regardless; this also re-hashes each unit read from this "
+                    + "node's device with SHA-256 (about a quarter of a 256 KiB get's time). store:fsck always does")
+    boolean verify_hash_on_read() default false;
 }

@@ -14,9 +14,11 @@ import org.stateos.store.Unit;
  * @param evictLowPercent    ... down to this share
  * @param walkMaxUnits       most units read to decide whether one head descends from another; beyond it, a fork
  * @param maxClockSkewMillis how far ahead of our wall clock a remote clock is followed
+ * @param hashOnRead         re-hash units read from the device against their ids (CRC32C is checked always)
  */
 public record StoreSettings(int maxUnitBytes, long cacheBytes, Map<RetentionClass, Long> quotas,
-                            int evictHighPercent, int evictLowPercent, int walkMaxUnits, long maxClockSkewMillis) {
+                            int evictHighPercent, int evictLowPercent, int walkMaxUnits, long maxClockSkewMillis,
+                            boolean hashOnRead) {
     public StoreSettings {
         quotas = Map.copyOf(quotas);
         if (maxUnitBytes < 1024) {
@@ -29,12 +31,17 @@ public record StoreSettings(int maxUnitBytes, long cacheBytes, Map<RetentionClas
 
     public static StoreSettings defaults() {
         return new StoreSettings(Unit.DEFAULT_MAX_BYTES, 64L << 20, new EnumMap<>(RetentionClass.class), 90, 80,
-                100_000, 60_000);
+                100_000, 60_000, false);
     }
 
     public StoreSettings withQuotas(Map<RetentionClass, Long> q) {
         return new StoreSettings(maxUnitBytes, cacheBytes, q, evictHighPercent, evictLowPercent, walkMaxUnits,
-                maxClockSkewMillis);
+                maxClockSkewMillis, hashOnRead);
+    }
+
+    public StoreSettings withHashOnRead(boolean on) {
+        return new StoreSettings(maxUnitBytes, cacheBytes, quotas, evictHighPercent, evictLowPercent, walkMaxUnits,
+                maxClockSkewMillis, on);
     }
 
     public long quota(RetentionClass c) {

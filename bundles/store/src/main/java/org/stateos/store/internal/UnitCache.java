@@ -34,11 +34,12 @@ final class UnitCache {
         return map.get(id);
     }
 
-    synchronized void put(Unit u) {
+    /** Keeps {@code u}, read as {@code id} (the key is not re-hashed from the bytes: the caller knows it). */
+    synchronized void put(UnitId id, Unit u) {
         if (u.encodedSize() > capacity / 4) {
             return;   // a unit larger than a quarter of the cache would flush it for one read
         }
-        Unit old = map.put(u.id(), u);
+        Unit old = map.put(id, u);
         if (old != null) {
             bytes -= old.encodedSize();
         }
