@@ -83,7 +83,7 @@ import org.stateos.store.internal.log.RecordView;
  * listeners get each object's changes in order on the listeners' own thread ({@link HeadListeners}). The
  * tombstone collector runs on a read thread.
  */
-final class StoreCore implements UnitStore, AutoCloseable {
+public final class StoreCore implements UnitStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreCore.class);
     private static final int META_VERSION = 1;
 
@@ -210,6 +210,15 @@ final class StoreCore implements UnitStore, AutoCloseable {
     static StoreCore open(RecordLog log, StoreSettings settings, NodeIdentity identity, Supplier<ReplicaOracle> oracle,
                           LongSupplier millis, DeviceInfo device, HeadListeners listeners) {
         return open(log, settings, identity, oracle, millis, device, listeners, null);
+    }
+
+    /**
+     * The store over an engine the caller opened and closes, outside OSGi (the store benchmark measures the
+     * service's own put and get with it): no mesh, wall-clock time, its own listener thread.
+     */
+    public static StoreCore open(RecordLog log, StoreSettings settings, NodeIdentity identity, String device, boolean directIo) {
+        return open(log, settings, identity, () -> null, System::currentTimeMillis, new DeviceInfo(device, directIo, 0),
+                new HeadListeners());
     }
 
     /** As above; {@code background} runs the tombstone collector (null: the read threads). Tests pass their own. */

@@ -64,6 +64,8 @@ public final class StoreBench {
     private final long writeBytes;
     private final boolean keep;
     private final boolean copyGets;
+    /** Measure through the store's service (UnitStore: units, ids, the read threads) rather than its engine. */
+    private final boolean unitsApi;
     /** Mean latency of one I/O of the last fio run (its lat_ns: submission to completion), microseconds. */
     private double fioLatencyMicros;
     /** The last store run's diagnostic line: plain Java preads in the get phase's rotation. */
@@ -89,6 +91,11 @@ public final class StoreBench {
             case "copy" -> true;
             default -> throw new IllegalArgumentException("--get=view|copy");
         };
+        unitsApi = switch (o.getOrDefault("api", "engine")) {
+            case "units" -> true;
+            case "engine" -> false;
+            default -> throw new IllegalArgumentException("--api=units|engine");
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -96,7 +103,7 @@ public final class StoreBench {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
-                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--get=view|copy] [--keep=true]");
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--keep=true]");
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -112,6 +119,10 @@ public final class StoreBench {
         System.out.printf(Locale.ROOT, "StateOS store benchmark: %s (%d MiB on %s %s), %d KiB units, %d writers, %d readers,"
                 + " median of %d runs, %d s per timed phase%n", file, fileBytes >> 20, fs.type(), fs.name(), unitBytes >> 10,
                 writers, readers, runs, seconds);
+        System.out.println(unitsApi
+                ? "measured through the store's service (UnitStore): each put builds a unit and hashes it for its id"
+                        + " (SHA-256), each get runs on the store's read threads and copies the unit out; cache off"
+                : "measured on the store's engine (RecordLog): 32-byte counter keys, no unit encoding, no hashing");
         if (!Files.exists(file)) {
             System.out.printf("creating and zero-filling %s (%d MiB)...%n", file, fileBytes >> 20);
         }
@@ -183,7 +194,7 @@ public final class StoreBench {
         row("raw random read (fio, 256 KiB, " + readers + " jobs, QD1)", rawRead);
         row("  the same, one process per job (own sessions)", median(fioReadProc.stream().mapToDouble(Double::doubleValue).toArray()));
         row("store put (256 KiB units, " + writers + " writers, each awaited)", putMBs);
-        row("store get (random keys, " + readers + " readers, " + (copyGets ? "read(): copied" : "readView(): no copy") + ")", getMBs);
+        row("store get (random keys, " + readers + " readers, " + getPath() + ")", getMBs);
         row("file-per-unit put (write + fsync, " + writers + " writers)", fileWrite);
         row("file-per-unit get (O_DIRECT, " + readers + " readers)", fileRead);
         System.out.println();
@@ -290,7 +301,8 @@ public final class StoreBench {
             double putMBs;
             LogStats stats;
             String ioMode;
-            try (RecordLog log = LogStructuredLog.open(device, config)) {
+            try (RecordLog log = LogStructuredLog.open(device, config);
+                 UnitApi api = unitsApi ? new UnitApi(log, file.toString(), raw.direct(), unitBytes) : null) {
                 device.reset();
                 ByteBuffer[] pool = valuePool();
                 ConcurrentLinkedQueue<byte[]> written = new ConcurrentLinkedQueue<>();
@@ -301,12 +313,19 @@ public final class StoreBench {
                 long ack0 = log instanceof LogStructuredLog l ? l.ioAckNanos() : 0;
                 long c0 = cpuNanos();
                 long t0 = System.nanoTime();
+                long run = runCounter++;
                 runThreads(writers, "put", w -> {
                     SplittableRandom rnd = new SplittableRandom(w);
+                    byte[] payload = api == null ? null : api.newPayload(bytesOf(pool[w % pool.length]));
                     long n = 0;
                     while (System.nanoTime() < deadline && left.addAndGet(-unitBytes) >= 0) {
-                        byte[] key = key(w, n++);
-                        log.append(KIND, key, pool[rnd.nextInt(pool.length)].duplicate()).join();
+                        byte[] key;
+                        if (api != null) { // a distinct unit per put: (run, writer, n) stamped into its payload
+                            key = api.put(payload, run << 48 | (long) w << 40 | n++);
+                        } else {
+                            key = key(w, n++);
+                            log.append(KIND, key, pool[rnd.nextInt(pool.length)].duplicate()).join();
+                        }
                         written.add(key);
                         bytes.add(unitBytes);
                     }
@@ -390,7 +409,13 @@ public final class StoreBench {
                                 SplittableRandom rnd = rnds[r];
                                 while (System.nanoTime() < readDeadline) {
                                     byte[] key = keyArray[rnd.nextInt(keyArray.length)];
-                                    if (copyGets) {
+                                    if (api != null) {
+                                        int size = api.get(key);
+                                        if (size != unitBytes) {
+                                            throw new IllegalStateException("get returned a unit of " + size + " bytes");
+                                        }
+                                        read.add(size);
+                                    } else if (copyGets) {
                                         ByteBuffer v = log.read(KIND, key);
                                         if (v == null || v.remaining() != unitBytes) {
                                             throw new IllegalStateException("get returned " + v);
@@ -648,6 +673,18 @@ public final class StoreBench {
             done.add(f);
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get();
+    }
+
+    private long runCounter;
+
+    private String getPath() {
+        return unitsApi ? "UnitStore.get: read threads, CRC32C, one copy" : copyGets ? "engine read(): copied" : "engine readView(): no copy";
+    }
+
+    private static byte[] bytesOf(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 
     /** 16 random units, reused: generating random bytes must not be what is measured. */

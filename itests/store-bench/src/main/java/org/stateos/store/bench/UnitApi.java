@@ -1,0 +1,109 @@
+package org.stateos.store.bench;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Map;
+import java.util.Optional;
+import org.stateos.api.node.NodeId;
+import org.stateos.api.node.NodeIdentity;
+import org.stateos.store.PutOptions;
+import org.stateos.store.Unit;
+import org.stateos.store.UnitId;
+import org.stateos.store.internal.StoreCore;
+import org.stateos.store.internal.StoreSettings;
+import org.stateos.store.internal.log.RecordLog;
+
+/**
+ * The store's own service ({@code UnitStore}, as bundles use it) over the bench's engine: each put builds a
+ * 256 KiB unit from payload bytes (one copy into its encoding) and the store hashes it for its id (SHA-256);
+ * each get goes through the store's read threads, checks CRC32C and copies the unit out of the read buffer.
+ * The unit cache is off (0 bytes), so every get reads the device as the engine figure does.
+ */
+final class UnitApi implements AutoCloseable {
+    static final String TYPE = "bench.chunk";
+
+    private final StoreCore store;
+    private final int payloadBytes;
+
+    UnitApi(RecordLog log, String device, boolean directIo, int unitBytes) throws GeneralSecurityException {
+        StoreSettings settings = new StoreSettings(Unit.DEFAULT_MAX_BYTES, 0, Map.of(), 90, 80, 100_000, 60_000, false);
+        this.store = StoreCore.open(log, settings, new BenchIdentity(), device, directIo);
+        this.payloadBytes = payloadBytesFor(unitBytes);
+    }
+
+    /** The payload length whose unit encodes to exactly {@code unitBytes}. */
+    static int payloadBytesFor(int unitBytes) {
+        int withoutPayload = Unit.of(TYPE, new byte[0]).encodedSize() - 1; // less the 1-byte varint of length 0
+        for (int p = unitBytes; p > 0; p--) {
+            if (withoutPayload + varintSize(p) + p == unitBytes) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no payload encodes to " + unitBytes + " bytes");
+    }
+
+    private static int varintSize(long v) {
+        int n = 1;
+        while ((v >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    /** A per-writer payload buffer; {@link #put} stamps a counter into it so every unit is distinct. */
+    byte[] newPayload(byte[] randomBytes) {
+        return java.util.Arrays.copyOf(randomBytes, payloadBytes);
+    }
+
+    /** Builds the unit, puts it durably (LOCAL), returns its id's bytes (the engine's key). */
+    byte[] put(byte[] payload, long counter) {
+        for (int i = 0; i < 8; i++) {
+            payload[i] = (byte) (counter >>> (8 * i));
+        }
+        Unit u = Unit.of(TYPE, payload);
+        return store.put(u, PutOptions.DEFAULT).toCompletableFuture().join().bytes();
+    }
+
+    /** The unit's encoded size, read through the store's get. */
+    int get(byte[] id) {
+        Optional<Unit> u = store.get(UnitId.fromBytes(id)).toCompletableFuture().join();
+        return u.orElseThrow(() -> new IllegalStateException("unit " + UnitId.fromBytes(id) + " not found")).encodedSize();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    /** A node key for the store's heads (the bench makes none, the store wants one). */
+    private static final class BenchIdentity implements NodeIdentity {
+        private final KeyPair keys;
+
+        BenchIdentity() throws GeneralSecurityException {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            keys = g.generateKeyPair();
+        }
+
+        @Override
+        public NodeId nodeId() {
+            return NodeId.of(keys.getPublic());
+        }
+
+        @Override
+        public PublicKey publicKey() {
+            return keys.getPublic();
+        }
+
+        @Override
+        public byte[] sign(byte[] data) throws GeneralSecurityException {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(keys.getPrivate());
+            s.update(data);
+            return s.sign();
+        }
+    }
+}
