@@ -86,13 +86,8 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
         this.identity = identity;
         this.path = resolve(config.device_path(), System.getProperty("karaf.data"));
         this.settings = settings(config);
-        this.logConfig = LogConfig.defaults()
-                // unit metadata and time index entries: one small record per unit or fragment, read at every
-                // start-up; kept inline, they come from the checkpoint instead of one device read each
-                .withInlineKinds(RecordKinds.INLINE)
-                .withMaxValueBytes(Math.max(config.unit_max_bytes(), 64 * 1024))
-                .withCheckpointInterval(config.checkpoint_interval_bytes(),
-                        Duration.ofSeconds(Math.max(1, config.checkpoint_interval_seconds())));
+        this.logConfig = logConfig(config.unit_max_bytes(), config.checkpoint_interval_bytes(),
+                config.checkpoint_interval_seconds());
         synchronized (lifecycle) {
             try {
                 open();
@@ -101,6 +96,16 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
                 LOG.error("unit store not open: {}", e.getMessage(), e);
             }
         }
+    }
+
+    /** The engine's configuration for a unit store (also what the store benchmark opens its engine with). */
+    public static LogConfig logConfig(int unitMaxBytes, long checkpointBytes, int checkpointSeconds) {
+        return LogConfig.defaults()
+                // unit metadata and time index entries: one small record per unit or fragment, read at every
+                // start-up; kept inline, they come from the checkpoint instead of one device read each
+                .withInlineKinds(RecordKinds.INLINE)
+                .withMaxValueBytes(Math.max(unitMaxBytes, 64 * 1024))
+                .withCheckpointInterval(checkpointBytes, Duration.ofSeconds(Math.max(1, checkpointSeconds)));
     }
 
     /** {@code ${karaf.data}} replaced by the data directory (or {@code data} when not in Karaf). */

@@ -293,7 +293,8 @@ public final class StoreBench {
      * {@code secs} in one-second slices, each followed by a one-second fio random read when {@code withFio}.
      */
     private StoreRun storeRun(int secs, long budget, boolean withFio) throws Exception {
-        LogConfig config = LogConfig.defaults();
+        // Through the service, the engine is configured as the store configures it (unit metadata inline).
+        LogConfig config = unitsApi ? UnitApi.engineConfig() : LogConfig.defaults();
         FileBlockDevice raw = FileBlockDevice.open(file, fileBytes);
         try (CountingDevice device = new CountingDevice(raw)) {
             LogStructuredLog.format(device, config, true);

@@ -12,8 +12,10 @@ import org.stateos.api.node.NodeIdentity;
 import org.stateos.store.PutOptions;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
+import org.stateos.store.internal.LogStructuredStore;
 import org.stateos.store.internal.StoreCore;
 import org.stateos.store.internal.StoreSettings;
+import org.stateos.store.internal.log.LogConfig;
 import org.stateos.store.internal.log.RecordLog;
 
 /**
@@ -32,6 +34,11 @@ final class UnitApi implements AutoCloseable {
         StoreSettings settings = new StoreSettings(Unit.DEFAULT_MAX_BYTES, 0, Map.of(), 90, 80, 100_000, 60_000, false);
         this.store = StoreCore.open(log, settings, new BenchIdentity(), device, directIo);
         this.payloadBytes = payloadBytesFor(unitBytes);
+    }
+
+    /** The engine configured as the store's component configures it by default. */
+    static LogConfig engineConfig() {
+        return LogStructuredStore.logConfig(Unit.DEFAULT_MAX_BYTES, 256L << 20, 60);
     }
 
     /** The payload length whose unit encodes to exactly {@code unitBytes}. */
