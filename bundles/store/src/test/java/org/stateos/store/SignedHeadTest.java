@@ -11,9 +11,10 @@ import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 import org.stateos.api.node.NodeId;
+import org.stateos.testsupport.EphemeralIdentity;
 
 class SignedHeadTest {
-    private final TestIdentity node = new TestIdentity();
+    private final EphemeralIdentity node = new EphemeralIdentity();
     private final UnitId unit = UnitId.of(new byte[] {1});
     private final Head head = new Head(ObjectId.of("doc/1"), unit, node.nodeId(), new Hlc(1_700_000_000_000L, 3));
 
@@ -52,7 +53,7 @@ class SignedHeadTest {
 
     @Test
     void refusesKeyThatIsNotTheWriters() throws Exception {
-        TestIdentity mallory = new TestIdentity();
+        EphemeralIdentity mallory = new EphemeralIdentity();
         // Mallory signs a head claiming to be written by our node, and attaches her own key
         byte[] sig = mallory.sign(SignedHead.signingInput(head));
         SignedHead s = SignedHead.of(head, mallory.publicKey().getEncoded(), sig);

@@ -12,11 +12,11 @@ import org.stateos.store.Hlc;
 import org.stateos.store.MalformedUnitException;
 import org.stateos.store.ObjectId;
 import org.stateos.store.SignedHead;
-import org.stateos.store.TestIdentity;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.stateos.testsupport.EphemeralIdentity;
 
 /**
  * Fuzzes the two decoders of bytes that arrive from outside the node (units and signed heads travel the mesh):
@@ -42,7 +42,7 @@ class UnitCodecFuzzTest {
     }
 
     static Stream<byte[]> signedHeads() throws Exception {
-        TestIdentity node = new TestIdentity();
+        EphemeralIdentity node = new EphemeralIdentity();
         Head head = new Head(ObjectId.of("doc/1"), UnitId.of(new byte[] {1}), node.nodeId(),
                 new Hlc(1_700_000_000_000L, 3));
         return Stream.of(SignedHead.sign(head, node).encode());

@@ -22,9 +22,9 @@ import org.stateos.store.BlobRef;
 import org.stateos.store.ObjectId;
 import org.stateos.store.PutOptions;
 import org.stateos.store.StoreClosedException;
-import org.stateos.store.TestIdentity;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
+import org.stateos.testsupport.EphemeralIdentity;
 
 /** The DS component over the real engine on a file in a temporary directory. */
 class LogStructuredStoreTest {
@@ -45,7 +45,7 @@ class LogStructuredStoreTest {
 
     @Test
     void firstBootFormatsAFileUnderKarafDataAndDataSurvivesRestart() throws Exception {
-        TestIdentity me = new TestIdentity();
+        EphemeralIdentity me = new EphemeralIdentity();
         StoreConfig cfg = config(Map.of("device_path", dir + "/store/store.img", "device_size_bytes", 256L << 20));
         LogStructuredStore s = new LogStructuredStore(cfg, me);
         assertTrue(s.isOpen(), s.problem());
@@ -84,7 +84,7 @@ class LogStructuredStoreTest {
         ext4[1080] = 0x53;   // ext2/3/4 superblock magic 0xEF53 at byte 1080
         ext4[1081] = (byte) 0xEF;
         Files.write(img, ext4);
-        LogStructuredStore s = new LogStructuredStore(config(Map.of("device_path", img.toString())), new TestIdentity());
+        LogStructuredStore s = new LogStructuredStore(config(Map.of("device_path", img.toString())), new EphemeralIdentity());
         assertFalse(s.isOpen());
         assertTrue(s.problem().contains("not formatting it"), s.problem());
         CompletionException e = assertThrows(CompletionException.class,

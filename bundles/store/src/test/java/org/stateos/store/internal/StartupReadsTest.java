@@ -15,12 +15,12 @@ import org.stateos.store.PutOptions;
 import org.stateos.store.Retention;
 import org.stateos.store.RetentionClass;
 import org.stateos.store.StoreStats;
-import org.stateos.store.TestIdentity;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
 import org.stateos.store.internal.log.FileBlockDevice;
 import org.stateos.store.internal.log.LogConfig;
 import org.stateos.store.internal.log.LogStructuredLog;
+import org.stateos.testsupport.EphemeralIdentity;
 
 /**
  * Start-up cost after a crash is bounded by the checkpoint interval: the unit store's per-unit state (retention,
@@ -64,7 +64,7 @@ class StartupReadsTest {
         Path img = dir.resolve("store-" + inline.size() + ".img");
         LogConfig cfg = LogConfig.defaults().withMaxValueBytes(256 * 1024).withSegmentBytes(4 << 20).withInlineKinds(inline);
         AtomicLong now = new AtomicLong(T0);
-        TestIdentity me = new TestIdentity();
+        EphemeralIdentity me = new EphemeralIdentity();
         PutOptions dvr = PutOptions.of(Retention.dvr(java.time.Duration.ofHours(2)));
         List<UnitId> ids = new ArrayList<>();
         FileBlockDevice device = FileBlockDevice.open(img, 64L << 20);
@@ -97,7 +97,7 @@ class StartupReadsTest {
         }
     }
 
-    private static StoreCore open(LogStructuredLog log, TestIdentity me, AtomicLong now) {
+    private static StoreCore open(LogStructuredLog log, EphemeralIdentity me, AtomicLong now) {
         return StoreCore.open(log, StoreSettings.defaults(), me, () -> null, now::get,
                 new DeviceInfo("test", true, 64L << 20), new HeadListeners());
     }

@@ -48,14 +48,14 @@ import org.stateos.store.RetentionClass;
 import org.stateos.store.SignedHead;
 import org.stateos.store.StoreClosedException;
 import org.stateos.store.StoreFullException;
-import org.stateos.store.TestIdentity;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
 import org.stateos.store.UnitTooLargeException;
+import org.stateos.testsupport.EphemeralIdentity;
 
 class StoreCoreTest {
     private final MemoryRecordLog log = new MemoryRecordLog();
-    private final TestIdentity me = new TestIdentity();
+    private final EphemeralIdentity me = new EphemeralIdentity();
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
     private final HeadListeners listeners = new HeadListeners();
     private StoreSettings settings = StoreSettings.defaults();
@@ -257,13 +257,13 @@ class StoreCoreTest {
     }
 
     /** A peer node with its own store over the same units (units travel separately from heads). */
-    private SignedHead remoteHead(TestIdentity peer, ObjectId o, UnitId unit, long wall) throws Exception {
+    private SignedHead remoteHead(EphemeralIdentity peer, ObjectId o, UnitId unit, long wall) throws Exception {
         return SignedHead.sign(new Head(o, unit, peer.nodeId(), new Hlc(wall, 0)), peer);
     }
 
     @Test
     void concurrentRemoteHeadIsKeptAsForkAndDescendantSupersedes() throws Exception {
-        TestIdentity peer = new TestIdentity();
+        EphemeralIdentity peer = new EphemeralIdentity();
         ObjectId doc = ObjectId.of("doc/fork");
         UnitId base = put(text("base"));
         join(store.compareAndSetHead(doc, null, base));
@@ -296,14 +296,14 @@ class StoreCoreTest {
         UnitId mine = put(text("mine"));
         join(store.compareAndSetHead(doc, null, mine));
         UnitId unknown = text("not fetched yet", mine).id();
-        assertEquals(AcceptResult.FORKED, join(store.acceptRemoteHead(remoteHead(new TestIdentity(), doc, unknown, now.get()))));
+        assertEquals(AcceptResult.FORKED, join(store.acceptRemoteHead(remoteHead(new EphemeralIdentity(), doc, unknown, now.get()))));
         assertEquals(2, store.heads(doc).size());
     }
 
     @Test
     void refusesRemoteHeadsThatDoNotVerify() throws Exception {
-        TestIdentity peer = new TestIdentity();
-        TestIdentity mallory = new TestIdentity();
+        EphemeralIdentity peer = new EphemeralIdentity();
+        EphemeralIdentity mallory = new EphemeralIdentity();
         ObjectId doc = ObjectId.of("doc/forged");
         UnitId u = put(text("u"));
         Head h = new Head(doc, u, peer.nodeId(), new Hlc(now.get(), 0));
@@ -322,13 +322,13 @@ class StoreCoreTest {
         ObjectId doc = ObjectId.of("doc/clock");
         UnitId u = put(text("u"));
         long ahead = now.get() + 10_000;
-        join(store.acceptRemoteHead(remoteHead(new TestIdentity(), doc, u, ahead)));
+        join(store.acceptRemoteHead(remoteHead(new EphemeralIdentity(), doc, u, ahead)));
         UnitId v = put(text("v", u));
         Hlc c = ((CasResult.Applied) join(store.compareAndSetHead(doc, u, v))).head().clock();
         assertTrue(c.wallMillis() >= ahead, "local head orders after the remote one it saw");
         ObjectId other = ObjectId.of("doc/far");
         UnitId w = put(text("w"));
-        join(store.acceptRemoteHead(remoteHead(new TestIdentity(), other, w, now.get() + 3_600_000)));
+        join(store.acceptRemoteHead(remoteHead(new EphemeralIdentity(), other, w, now.get() + 3_600_000)));
         UnitId x = put(text("x", w));
         Hlc d = ((CasResult.Applied) join(store.compareAndSetHead(other, w, x))).head().clock();
         assertTrue(d.wallMillis() <= now.get() + settings.maxClockSkewMillis(), d.toString());

@@ -1,14 +1,8 @@
 package org.stateos.store.bench;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PublicKey;
-import java.security.Signature;
 import java.util.Map;
 import java.util.Optional;
-import org.stateos.api.node.NodeId;
-import org.stateos.api.node.NodeIdentity;
 import org.stateos.store.PutOptions;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
@@ -17,6 +11,7 @@ import org.stateos.store.internal.StoreCore;
 import org.stateos.store.internal.StoreSettings;
 import org.stateos.store.internal.log.LogConfig;
 import org.stateos.store.internal.log.RecordLog;
+import org.stateos.testsupport.EphemeralIdentity;
 
 /**
  * The store's own service ({@code UnitStore}, as bundles use it) over the bench's engine: each put builds a
@@ -32,7 +27,7 @@ final class UnitApi implements AutoCloseable {
 
     UnitApi(RecordLog log, String device, boolean directIo, int unitBytes) throws GeneralSecurityException {
         StoreSettings settings = new StoreSettings(Unit.DEFAULT_MAX_BYTES, 0, Map.of(), 90, 80, 100_000, 60_000, false);
-        this.store = StoreCore.open(log, settings, new BenchIdentity(), device, directIo);
+        this.store = StoreCore.open(log, settings, new EphemeralIdentity(), device, directIo);
         this.payloadBytes = payloadBytesFor(unitBytes);
     }
 
@@ -83,34 +78,5 @@ final class UnitApi implements AutoCloseable {
     @Override
     public void close() {
         store.close();
-    }
-
-    /** A node key for the store's heads (the bench makes none, the store wants one). */
-    private static final class BenchIdentity implements NodeIdentity {
-        private final KeyPair keys;
-
-        BenchIdentity() throws GeneralSecurityException {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(256);
-            keys = g.generateKeyPair();
-        }
-
-        @Override
-        public NodeId nodeId() {
-            return NodeId.of(keys.getPublic());
-        }
-
-        @Override
-        public PublicKey publicKey() {
-            return keys.getPublic();
-        }
-
-        @Override
-        public byte[] sign(byte[] data) throws GeneralSecurityException {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(keys.getPrivate());
-            s.update(data);
-            return s.sign();
-        }
     }
 }

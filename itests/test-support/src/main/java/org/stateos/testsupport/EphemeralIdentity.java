@@ -1,4 +1,4 @@
-package org.stateos.store;
+package org.stateos.testsupport;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -10,12 +10,15 @@ import java.security.spec.ECGenParameterSpec;
 import org.stateos.api.node.NodeId;
 import org.stateos.api.node.NodeIdentity;
 
-/** A node identity with a fresh P-256 key, as the node bundle makes on first boot. Test only. */
-public final class TestIdentity implements NodeIdentity {
+/**
+ * A node identity with a fresh P-256 key held in memory, as the node bundle makes on first boot (and keeps in a
+ * file). For tests and benchmarks that need a {@code NodeIdentity} outside Karaf; never shipped.
+ */
+public final class EphemeralIdentity implements NodeIdentity {
     private final KeyPair keys;
     private final NodeId id;
 
-    public TestIdentity() {
+    public EphemeralIdentity() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
