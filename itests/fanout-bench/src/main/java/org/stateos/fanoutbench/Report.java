@@ -142,14 +142,18 @@ final class Report {
                 t.append(String.format(Locale.ROOT, "%nstateos marginal cost per added viewer (slope between steps, transcoder"
                         + " and JIT threads left out, no baseline):%n"));
             }
-            t.append(String.format(Locale.ROOT, "  N=%d->%d: %.3f %% of a core per viewer, %.2f us/packet -> %.2fx the floor%n",
-                    a.receiving(), b.receiving(), slope * 100, us, us / floorUs));
+            JsonObject wm = floor.get(Floor.modeFor(b.srtpProfile()) + "_woken");
+            double wokenUs = wm == null ? Double.NaN : wm.get("cpu_us_per_packet").getAsDouble();
+            t.append(String.format(Locale.ROOT, "  N=%d->%d: %.3f %% of a core per viewer, %.2f us/packet -> %.2fx the floor"
+                    + " (%.2fx the floor with a woken receiver)%n", a.receiving(), b.receiving(), slope * 100, us,
+                    us / floorUs, us / wokenUs));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("from", a.receiving());
             m.put("to", b.receiving());
             m.put("core_per_viewer", slope);
             m.put("us_per_packet", us);
             m.put("over_floor", us / floorUs);
+            m.put("over_floor_woken_receiver", us / wokenUs);
             slopes.add(m);
         }
         summary.put("stateos_marginal_slopes", slopes);
