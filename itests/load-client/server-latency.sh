@@ -15,7 +15,7 @@ COUNTS=("${@:3}")
 NS=${NS:-latency-bench}
 STREAM=bench
 JAR=$ROOT/itests/load-client/target/stateos-load-client-0.1.0-SNAPSHOT-cli.jar
-DIST=$ROOT/karaf-assembly/target/assembly
+DIST=${DIST:-$ROOT/karaf-assembly/target/assembly}   # DIST=/other/build/assembly for an A/B
 [ -f "$JAR" ] && [ -x "$DIST/bin/karaf" ] || { echo "build first: $JAR, $DIST" >&2; exit 2; }
 PUBLISHER_JAR=$JAR
 CLIP_SECONDS=30

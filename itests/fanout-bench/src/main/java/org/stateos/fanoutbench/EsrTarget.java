@@ -34,9 +34,10 @@ public final class EsrTarget implements Target {
     /**
      * @param tarball karaf-assembly/target/*.tar.gz
      * @param heap    -Xmx for the node (JAVA_MAX_MEM)
+     * @param nodeOpts JVM options added after the node's own (empty for none)
      */
     public static EsrTarget start(Path tarball, Path work, Path media, int serverCore, int clientCore, String heap,
-            int maxSessions) throws Exception {
+            String nodeOpts, int maxSessions) throws Exception {
         if (status("http://127.0.0.1:8080/api/status") != -1) {
             throw new IllegalStateException("something already answers on 127.0.0.1:8080 in this namespace: stop it first");
         }
@@ -56,7 +57,7 @@ public final class EsrTarget implements Target {
         set(home.resolve("etc/org.stateos.webrtc.session.cfg"), "whep.max.sessions", Integer.toString(maxSessions));
         Pinned karaf = Pinned.start("stateos", serverCore, List.of(home.resolve("bin/karaf").toString(), "server"), home,
                 work.resolve("esr.log"), Map.of("JAVA_MAX_MEM", heap, "JAVA_MIN_MEM", heap,
-                        "EXTRA_JAVA_OPTS", "-XX:+UseSerialGC -Dkaraf.startLocalConsole=false"));
+                        "EXTRA_JAVA_OPTS", ("-XX:+UseSerialGC -Dkaraf.startLocalConsole=false " + nodeOpts).strip()));
         try {
             Wait.until("the node's GET /api/status to answer 200", Duration.ofSeconds(120),
                     () -> status("http://127.0.0.1:8080/api/status") == 200);

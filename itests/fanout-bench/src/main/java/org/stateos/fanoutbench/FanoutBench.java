@@ -54,7 +54,7 @@ public final class FanoutBench {
         Ramp ramp = new Ramp(o, work);
         if (o.ours()) {
             System.err.println("== stateos: ESR on core " + o.serverCore() + ", ffmpeg + load client on core " + o.clientCore());
-            try (EsrTarget t = EsrTarget.start(o.tarball(), work, o.media(), o.serverCore(), o.clientCore(), o.heap(),
+            try (EsrTarget t = EsrTarget.start(o.tarball(), work, o.media(), o.serverCore(), o.clientCore(), o.heap(), o.nodeOpts(),
                     Math.max(1100, o.max() + 100))) {
                 double base = ramp.baseline(t, o.baselineSeconds());
                 System.err.printf("baseline (0 viewers, stream published): %.1f %% of a core%n", base * 100);

@@ -46,6 +46,9 @@ final class Floor {
             sink.destroy();
             sink.waitFor(10, TimeUnit.SECONDS);
         }
+        String drained = readable(work.resolve("floor-sink.log")).lines().filter(l -> l.startsWith("sink drained"))
+                .findFirst().orElse("sink: no count (see floor-sink.log)");
+        System.err.println("floor " + drained);
         return modes;
     }
 
@@ -63,6 +66,6 @@ final class Floor {
     }
 
     static List<String> modes() {
-        return List.of("send", "gcm", "ctr_hmac", "gcm+send", "ctr_hmac+send");
+        return List.of(FloorBench.MODES);
     }
 }

@@ -29,6 +29,7 @@ import org.stateos.webrtc.internal.srtp.SrtpProfile;
 public final class FloorBench {
     static final int HEADER = 12;
     static final int PAYLOAD = 1200;
+    static final String[] MODES = {"send", "gcm", "ctr_hmac", "gcm+send", "ctr_hmac+send", "send_woken", "gcm+send_woken"};
 
     private FloorBench() {
     }
@@ -62,38 +63,60 @@ public final class FloorBench {
             sink(port, seconds);
             return;
         }
-        InetSocketAddress sink = new InetSocketAddress("127.0.0.1", port);
-        for (String mode : new String[] {"send", "gcm", "ctr_hmac", "gcm+send", "ctr_hmac+send"}) {
+        for (String mode : MODES) {
+            // "_woken": to the sink's blocking socket (see sink)
+            InetSocketAddress sink = new InetSocketAddress("127.0.0.1", mode.endsWith("_woken") ? port + 1 : port);
             measure(mode, sink, 1.5); // warm-up: JIT, cipher init paths
             System.out.println(measure(mode, sink, seconds).json());
         }
     }
 
-    /** Drains datagrams until {@code seconds} pass without any; prints how many. */
+    /**
+     * Drains two sockets until {@code seconds} pass or the process is ended: PORT by a thread that spins on a
+     * non-blocking receive (the sender never has a sleeping receiver to wake), PORT+1 by a thread blocked in
+     * receive, as every real receiver sleeps (the load client in its selector): on loopback the sender pays the
+     * wake-up in its own context. Both stay up between the sender's modes, so every send mode reaches a socket
+     * (a sink that left after an idle spell would turn the later modes into ICMP port-unreachable sends). Prints
+     * the counts when it ends.
+     */
     static void sink(int port, double seconds) throws Exception {
-        try (DatagramChannel ch = DatagramChannel.open()) {
+        DatagramChannel spin = DatagramChannel.open();
+        DatagramChannel woken = DatagramChannel.open();
+        for (DatagramChannel ch : new DatagramChannel[] {spin, woken}) {
             ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            ch.bind(new InetSocketAddress("127.0.0.1", port));
-            ch.socket().setSoTimeout(0);
+        }
+        spin.bind(new InetSocketAddress("127.0.0.1", port));
+        woken.bind(new InetSocketAddress("127.0.0.1", port + 1));
+        spin.configureBlocking(false);
+        java.util.concurrent.atomic.AtomicLong spun = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong woke = new java.util.concurrent.atomic.AtomicLong();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("sink drained " + spun.get()
+                + " (spinning, port " + port + ") " + woke.get() + " (blocking, port " + (port + 1) + ")")));
+        Thread blocking = new Thread(() -> {
             ByteBuffer b = ByteBuffer.allocateDirect(2048);
-            long count = 0;
-            ch.configureBlocking(false);
-            long idleSince = System.nanoTime();
-            long deadline = System.nanoTime() + (long) (seconds * 1e9);
-            System.out.println("sink ready");
-            System.out.flush();
-            while (System.nanoTime() < deadline) {
-                b.clear();
-                if (ch.receive(b) != null) {
-                    count++;
-                    idleSince = System.nanoTime();
-                } else if (count > 0 && System.nanoTime() - idleSince > 5_000_000_000L) {
-                    break;
-                } else {
-                    Thread.onSpinWait();
+            try {
+                while (true) {
+                    b.clear();
+                    woken.receive(b);
+                    woke.incrementAndGet();
                 }
+            } catch (java.io.IOException closed) {
+                // the process ends
             }
-            System.out.println("sink drained " + count);
+        }, "sink-blocking");
+        blocking.setDaemon(true);
+        blocking.start();
+        ByteBuffer b = ByteBuffer.allocateDirect(2048);
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        System.out.println("sink ready");
+        System.out.flush();
+        while (System.nanoTime() < deadline) {
+            b.clear();
+            if (spin.receive(b) != null) {
+                spun.incrementAndGet();
+            } else {
+                Thread.onSpinWait();
+            }
         }
     }
 

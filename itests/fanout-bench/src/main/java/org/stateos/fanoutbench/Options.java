@@ -7,7 +7,7 @@ import java.util.List;
 /** The driver's options ({@code --name=value}); run.sh fills in the paths. */
 record Options(int max, double seconds, double warmup, int rampMs, int setupThreads, double awaitConnected, List<Integer> steps, boolean janus, boolean ours,
         boolean keepGoing, double floorSeconds, double baselineSeconds, int serverCore, int clientCore, String heap,
-        double maxLossPercent, double maxP99Ms, int jfrAt, Path tarball, Path clientJar, Path media, Path janusConfig, Path out,
+        String nodeOpts, double maxLossPercent, double maxP99Ms, int jfrAt, Path tarball, Path clientJar, Path media, Path janusConfig, Path out,
         String label) {
 
     static final String USAGE = """
@@ -21,6 +21,7 @@ record Options(int max, double seconds, double warmup, int rampMs, int setupThre
               --only=stateos|janus|floor  one part only (default all)
               --floor-seconds=S  per floor mode (3)                 --baseline-seconds=S  0-viewer window (10)
               --server-core=0 --client-core=1  --heap=512m
+              --node-opts="..."  JVM options added to the node's (e.g. -XX:+PreserveFramePointer for perf)
               --max-loss=0.5 (percent)  --max-p99-ms=50
               --label=TEXT       a name for this run in the JSON (e.g. before/after)
               --jfr=N            record a JFR profile of the node over step N's window (run dir/stateos-N.jfr)
@@ -41,6 +42,7 @@ record Options(int max, double seconds, double warmup, int rampMs, int setupThre
         int serverCore = 0;
         int clientCore = 1;
         String heap = "512m";
+        String nodeOpts = "";
         double maxLoss = 0.5;
         double maxP99 = 50;
         String label = "";
@@ -69,6 +71,7 @@ record Options(int max, double seconds, double warmup, int rampMs, int setupThre
                 case "--server-core" -> serverCore = Integer.parseInt(v);
                 case "--client-core" -> clientCore = Integer.parseInt(v);
                 case "--heap" -> heap = v;
+                case "--node-opts" -> nodeOpts = v;
                 case "--max-loss" -> maxLoss = Double.parseDouble(v);
                 case "--max-p99-ms" -> maxP99 = Double.parseDouble(v);
                 case "--label" -> label = v;
@@ -81,6 +84,6 @@ record Options(int max, double seconds, double warmup, int rampMs, int setupThre
         return new Options(max, seconds, warmup, rampMs, setupThreads, awaitConnected, cut, only.equals("all") || only.equals("janus"),
                 only.equals("all") || only.equals("stateos"), keepGoing,
                 only.equals("all") || only.equals("floor") ? floorSeconds : 0, baselineSeconds, serverCore, clientCore,
-                heap, maxLoss, maxP99, jfrAt, tarball, clientJar, media, janusConfig, out, label);
+                heap, nodeOpts, maxLoss, maxP99, jfrAt, tarball, clientJar, media, janusConfig, out, label);
     }
 }

@@ -27,6 +27,55 @@ public final class ProcCpu {
         }
     }
 
+    /**
+     * A process's CPU split by thread name (/proc/PID/task/TID/stat, whose command field is the thread's name cut to
+     * 15 characters): the transcoder's threads ({@code stateos-transco…}), the JIT compilers ({@code C1/C2
+     * CompilerThre…}) and all the rest (event loops, GC, timers). Threads that ended are missing from a later sample:
+     * compare groups of long-lived threads only.
+     */
+    public record Threads(double transcoderSeconds, double jitSeconds, double otherSeconds) {
+        public Threads minus(Threads earlier) {
+            return new Threads(transcoderSeconds - earlier.transcoderSeconds, jitSeconds - earlier.jitSeconds,
+                    otherSeconds - earlier.otherSeconds);
+        }
+    }
+
+    /** The process's CPU by thread group in seconds; zeros when it is gone. */
+    public static Threads threads(long pid) {
+        double transcoder = 0;
+        double jit = 0;
+        double other = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String line;
+                try {
+                    line = Files.readString(t.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;   // the thread ended between the listing and the read
+                }
+                double sec = parseStat(line);
+                String name = threadName(line);
+                if (name.startsWith("stateos-transco")) {
+                    transcoder += sec;
+                } else if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    jit += sec;
+                } else {
+                    other += sec;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return new Threads(0, 0, 0);
+        }
+        return new Threads(transcoder, jit, other);
+    }
+
+    /** The command (thread name) between the first '(' and the last ')' of a stat line. */
+    static String threadName(String line) {
+        int open = line.indexOf('(');
+        int close = line.lastIndexOf(')');
+        return open < 0 || close < open ? "" : line.substring(open + 1, close);
+    }
+
     /** utime + stime in seconds from one /proc/PID/stat line; the command name may hold spaces and ')'. */
     static double parseStat(String line) {
         int close = line.lastIndexOf(')');

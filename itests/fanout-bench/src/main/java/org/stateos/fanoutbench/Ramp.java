@@ -24,9 +24,21 @@ final class Ramp {
         this.work = work;
     }
 
+    /** The baseline's CPU without its JIT compiler and transcoder threads (fraction of a core); NaN before one. */
+    private double baselineRest = Double.NaN;
+
     /** Server CPU at 0 viewers with the stream published: a fraction of one core over {@code seconds}. */
     double baseline(Target t, double seconds) throws InterruptedException {
-        return cpuRate(t, seconds);
+        ProcCpu.Threads th0 = ProcCpu.threads(t.pid());
+        double cpu0 = ProcCpu.processSeconds(t.pid());
+        long t0 = System.nanoTime();
+        Thread.sleep((long) (seconds * 1000));
+        double cpu1 = ProcCpu.processSeconds(t.pid());
+        ProcCpu.Threads th = ProcCpu.threads(t.pid()).minus(th0);
+        double window = (System.nanoTime() - t0) / 1e9;
+        double total = (cpu1 - cpu0) / window;
+        baselineRest = total - (th.transcoderSeconds() + th.jitSeconds()) / window;
+        return total;
     }
 
     /** The target's CPU over a window of {@code seconds}, as a fraction of one core. */
@@ -78,6 +90,8 @@ final class Ramp {
         long[] at = new long[2];
         ProcCpu.CoreTimes[] core0 = new ProcCpu.CoreTimes[2];
         ProcCpu.CoreTimes[] core1 = new ProcCpu.CoreTimes[2];
+        ProcCpu.Threads[] threads = new ProcCpu.Threads[2];
+        boolean split = t instanceof EsrTarget && !Double.isNaN(baselineRest);
         @SuppressWarnings("unchecked")
         Optional<Target.Latency>[] latency = new Optional[] {Optional.empty()};
         List<String> args = new ArrayList<>(t.clientArgs());
@@ -90,6 +104,7 @@ final class Ramp {
                 if (n == o.jfrAt() && t instanceof EsrTarget) {
                     Profiler.start(pid, o.clientCore(), o.seconds(), work.resolve(t.name() + "-" + n + ".jfr"));
                 }
+                threads[0] = split ? ProcCpu.threads(pid) : null;
                 server[0] = ProcCpu.processSeconds(pid);
                 core0[0] = ProcCpu.core(o.serverCore());
                 core1[0] = ProcCpu.core(o.clientCore());
@@ -99,6 +114,7 @@ final class Ramp {
             @Override
             public void end() {
                 server[1] = ProcCpu.processSeconds(pid);
+                threads[1] = split ? ProcCpu.threads(pid) : null;
                 core0[1] = ProcCpu.core(o.serverCore());
                 core1[1] = ProcCpu.core(o.clientCore());
                 at[1] = System.nanoTime();
@@ -109,7 +125,7 @@ final class Ramp {
         boolean alive = t.isAlive();
         if (r == null || at[1] == 0) {
             return new Step(t.name(), n, 0, 100, 0, 0, 0, null, 0, 0, baseline, 0, 0, 0, 0, 0, 0, null, null, 0, 0,
-                    "load client produced no report (see " + t.name() + "-" + n + ".log)");
+                    "load client produced no report (see " + t.name() + "-" + n + ".log)", null);
         }
         JsonObject total = r.getAsJsonObject("total");
         JsonObject client = r.getAsJsonObject("client_cpu");
@@ -117,6 +133,13 @@ final class Ramp {
         double loss = total.get("video_loss_percent").getAsDouble();
         double window = (at[1] - at[0]) / 1e9;
         double serverCore = (server[1] - server[0]) / window;
+        Step.Split threadSplit = null;
+        if (split && receiving > 0) {
+            ProcCpu.Threads th = threads[1].minus(threads[0]);
+            double transcoder = th.transcoderSeconds() / window;
+            double jit = th.jitSeconds() / window;
+            threadSplit = new Step.Split(transcoder, jit, (serverCore - transcoder - jit - baselineRest) / receiving);
+        }
         ProcCpu.CoreTimes c0 = core0[1].minus(core0[0]);
         ProcCpu.CoreTimes c1 = core1[1].minus(core1[0]);
         double clientCore = client.get("steady_core_fraction").getAsDouble();
@@ -138,6 +161,6 @@ final class Ramp {
                 c0.totalSeconds() > 0 ? c0.softirqSeconds() / c0.totalSeconds() : 0,
                 c1.totalSeconds() > 0 ? c1.busySeconds() / c1.totalSeconds() : 0, clientCore,
                 receiving == 0 ? 0 : clientCore / receiving, p50, p99,
-                total.get("keyframe_wait_ms_mean").getAsDouble(), total.get("setup_ms_mean").getAsDouble(), failure);
+                total.get("keyframe_wait_ms_mean").getAsDouble(), total.get("setup_ms_mean").getAsDouble(), failure, threadSplit);
     }
 }

@@ -14,17 +14,24 @@ final class Report {
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "%-8s %5s %5s %7s %6s %8s %8s %8s %9s %6s %6s %6s %7s %7s %7s  %s",
+        return String.format(Locale.ROOT, "%-8s %5s %5s %7s %6s %8s %8s %8s %9s %6s %6s %6s %7s %7s %7s %6s %5s %9s  %s",
                 "target", "N", "recv", "loss%", "pkt/s", "srv_core", "base", "srv/vwr", "us/pkt", "core0", "sirq0",
-                "core1", "cli/vwr", "p50ms", "p99ms", "verdict");
+                "core1", "cli/vwr", "p50ms", "p99ms", "xcode", "jit", "marg_us", "verdict");
     }
 
     static String row(Step s) {
-        return String.format(Locale.ROOT, "%-8s %5d %5d %7.3f %6.1f %7.1f%% %7.1f%% %7.3f%% %9.2f %5.0f%% %5.1f%% %5.0f%% %6.3f%% %7s %7s  %s",
+        return String.format(Locale.ROOT, "%-8s %5d %5d %7.3f %6.1f %7.1f%% %7.1f%% %7.3f%% %9.2f %5.0f%% %5.1f%% %5.0f%% %6.3f%% %7s %7s %6s %5s %9s  %s",
                 s.target(), s.viewers(), s.receiving(), s.lossPercent(), s.packetsPerSecondPerViewer(),
                 s.serverCore() * 100, s.baselineCore() * 100, s.serverPerViewer() * 100, s.serverMicrosPerPacket(),
                 s.core0Busy() * 100, s.core0Softirq() * 100, s.core1Busy() * 100, s.clientPerViewer() * 100,
-                ms(s.p50Ms()), ms(s.p99Ms()), s.passed() ? "ok" : "FAIL: " + s.failure());
+                ms(s.p50Ms()), ms(s.p99Ms()), pct(s.split() == null ? null : s.split().transcoderCore()),
+                pct(s.split() == null ? null : s.split().jitCore()),
+                s.split() == null ? "-" : String.format(Locale.ROOT, "%.2f", s.marginalMicrosPerPacket()),
+                s.passed() ? "ok" : "FAIL: " + s.failure());
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", v * 100);
     }
 
     private static String ms(Double v) {
@@ -97,6 +104,11 @@ final class Report {
                 double f = floorPerViewer(floor, s);
                 m.put("floor_core_per_viewer", f);
                 m.put("server_over_floor", s.serverPerViewer() / f);
+                if (s.split() != null) {
+                    m.put("marginal_core_per_viewer", s.split().marginalPerViewer());
+                    m.put("marginal_us_per_packet", s.marginalMicrosPerPacket());
+                    m.put("marginal_over_floor", s.split().marginalPerViewer() / f);
+                }
             });
             summary.put(e.getKey(), m);
             t.append(String.format(Locale.ROOT, "%n%s: held %d viewers (< %.1f %% loss, all receiving, p99 < %.0f ms when"
@@ -108,7 +120,43 @@ final class Report {
                     s.viewers(), s.serverPerViewer() * 100, s.serverMicrosPerPacket(), floorPerViewer(floor, s) * 100,
                     Floor.modeFor(s.srtpProfile()), s.serverPerViewer() / floorPerViewer(floor, s),
                     s.clientPerViewer() * 100, 1 / s.clientPerViewer())));
+            h.filter(s -> s.split() != null).ifPresent(s -> t.append(String.format(Locale.ROOT,
+                    "  marginal (without the transcoder's %.1f %% and the JIT's %.1f %% of a core): %.3f %% per viewer"
+                            + " (%.2f us/packet) -> %.2fx the floor%n",
+                    s.split().transcoderCore() * 100, s.split().jitCore() * 100, s.split().marginalPerViewer() * 100,
+                    s.marginalMicrosPerPacket(), s.split().marginalPerViewer() / floorPerViewer(floor, s))));
         }
+        List<Map<String, Object>> slopes = new java.util.ArrayList<>();
+        for (int i = 1; i < ours.size(); i++) {
+            Step a = ours.get(i - 1);
+            Step b = ours.get(i);
+            double slope = Step.slopePerViewer(a, b);
+            if (Double.isNaN(slope)) {
+                continue;
+            }
+            double pps = (a.packetsPerSecondPerViewer() + b.packetsPerSecondPerViewer()) / 2;
+            double us = slope * 1e6 / pps;
+            JsonObject fm = floor.get(Floor.modeFor(b.srtpProfile()));
+            double floorUs = fm == null ? Double.NaN : fm.get("cpu_us_per_packet").getAsDouble();
+            if (slopes.isEmpty()) {
+                t.append(String.format(Locale.ROOT, "%nstateos marginal cost per added viewer (slope between steps, transcoder"
+                        + " and JIT threads left out, no baseline):%n"));
+            }
+            JsonObject wm = floor.get(Floor.modeFor(b.srtpProfile()) + "_woken");
+            double wokenUs = wm == null ? Double.NaN : wm.get("cpu_us_per_packet").getAsDouble();
+            t.append(String.format(Locale.ROOT, "  N=%d->%d: %.3f %% of a core per viewer, %.2f us/packet -> %.2fx the floor"
+                    + " (%.2fx the floor with a woken receiver)%n", a.receiving(), b.receiving(), slope * 100, us,
+                    us / floorUs, us / wokenUs));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("from", a.receiving());
+            m.put("to", b.receiving());
+            m.put("core_per_viewer", slope);
+            m.put("us_per_packet", us);
+            m.put("over_floor", us / floorUs);
+            m.put("over_floor_woken_receiver", us / wokenUs);
+            slopes.add(m);
+        }
+        summary.put("stateos_marginal_slopes", slopes);
         if (!ours.isEmpty() && !janus.isEmpty()) {
             t.append(String.format(Locale.ROOT, "%nJanus / StateOS CPU per viewer at the same N (both passing):%n"));
             Map<Integer, Double> ratios = new LinkedHashMap<>();

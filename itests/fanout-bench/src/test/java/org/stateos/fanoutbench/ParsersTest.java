@@ -67,8 +67,38 @@ class ParsersTest {
         assertTrue(Report.ranOut(List.of(step(200, "x", 0.4, 0.3))).startsWith("neither"));
     }
 
+    @Test
+    void threadNamesComeFromTheStatLineEvenWithSpacesAndParentheses() {
+        String c2 = "4242 (C2 CompilerThre) S 1 1 1 0 -1 4194368 0 0 0 0 350 25 0 0 20 0 1 0 100 0 0";
+        assertEquals("C2 CompilerThre", ProcCpu.threadName(c2));
+        assertEquals(3.75, ProcCpu.parseStat(c2), 1e-9);
+        assertEquals("a) (b", ProcCpu.threadName("7 (a) (b) R 1 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 1 0 0"));
+    }
+
+    @Test
+    void theMarginalCostLeavesTheTranscoderAndTheJitOut() {
+        Step s = new Step("stateos", 100, 100, 0, 0, 1, 400, "AEAD_AES_128_GCM", 20, 0.40, 0.10, 0.003, 1, 0.01, 1,
+                0.2, 0.002, null, null, 1000, 500, null, new Step.Split(0.05, 0.03, 0.0022));
+        assertEquals(5.5, s.marginalMicrosPerPacket(), 1e-9);   // 0.22 % of a core per viewer / 400 pkt/s
+        assertEquals(7.5, s.serverMicrosPerPacket(), 1e-9);
+        assertTrue(Double.isNaN(step(100, null, 0.4, 0.2).marginalMicrosPerPacket()), "not measured: NaN");
+    }
+
+    @Test
+    void theSlopeBetweenStepsIsWhatEachAddedViewerCostWithoutTranscoderAndJit() {
+        Step a = new Step("stateos", 100, 100, 0, 0, 1, 400, "AEAD_AES_128_GCM", 20, 0.30, 0.10, 0.002, 1, 0.01, 1,
+                0.2, 0.002, null, null, 1000, 500, null, new Step.Split(0.05, 0.05, 0.001));
+        Step b = new Step("stateos", 200, 200, 0, 0, 1, 400, "AEAD_AES_128_GCM", 20, 0.46, 0.10, 0.0018, 1, 0.01, 1,
+                0.3, 0.0015, null, null, 1000, 500, null, new Step.Split(0.05, 0.01, 0.0012));
+        // rest: 0.20 at 100 viewers, 0.40 at 200 -> 0.2 % of a core per added viewer
+        assertEquals(0.002, Step.slopePerViewer(a, b), 1e-12);
+        assertTrue(Double.isNaN(Step.slopePerViewer(b, a)), "no viewer added");
+        assertTrue(Double.isNaN(Step.slopePerViewer(step(100, null, 0.3, 0.2), b)), "no split");
+    }
+
     private static Step step(int n, String failure, double serverCore, double clientCore) {
         return new Step("stateos", n, n, 0, 0, 1, 300, "AEAD_AES_128_GCM", 20, serverCore, 0.1,
-                (serverCore - 0.1) / n, 1, 0.01, 1, clientCore, clientCore / n, null, null, 1000, 500, failure);
+                (serverCore - 0.1) / n, 1, 0.01, 1, clientCore, clientCore / n, null, null, 1000, 500, failure,
+                null);
     }
 }

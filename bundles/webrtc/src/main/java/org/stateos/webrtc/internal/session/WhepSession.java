@@ -76,6 +76,8 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     private final SharedPayloads payloads;
     /** The header of the packet being sent (loop-confined scratch). */
     private final byte[] header = new byte[RtpStream.HEADER_BYTES];
+    /** Where a direct (off-heap) audio payload is copied to be sent (loop-confined). */
+    private byte[] audioScratch = new byte[512];
     private final RetransmitBuffer videoRetransmits; // null when the peer did not offer nack
     private final Consumer<WhepSession> onClosed;
     private final Instant started = Instant.now();
@@ -106,9 +108,22 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     private long catchUpEndPts;
     private boolean audioTalkspurt = true; // RTP marker: first audio packet, and the first after a discontinuity
 
-    // Counters: written on the loop, read by the shell
+    // Counters: written on the loop, read by the shell. packetsSent/bytesSent through count(): release stores
     private volatile long packetsSent;
     private volatile long bytesSent;
+    private static final java.lang.invoke.VarHandle PACKETS_SENT;
+    private static final java.lang.invoke.VarHandle BYTES_SENT;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            PACKETS_SENT = l.findVarHandle(WhepSession.class, "packetsSent", long.class);
+            BYTES_SENT = l.findVarHandle(WhepSession.class, "bytesSent", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private volatile long nacksReceived;
     private volatile long retransmitted;
     private volatile long keyframeRequests;
@@ -406,8 +421,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
                 RtpStream.writeHeader(header, video.payloadType(), e.marker(), e.sequence(), e.timestamp(), video.ssrc());
                 int length = e.frame().length(e.packet());
                 retransmitted++;
-                bytesSent += RtpStream.HEADER_BYTES + length;
-                packetsSent++;
+                count(1, RtpStream.HEADER_BYTES + length);
                 t.sendRtp(header, e.frame().data(), e.frame().offset(e.packet()), length);
             }
         }
@@ -478,11 +492,28 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
                 return;
             }
             // RFC 7587: the marker only on the first packet of a talkspurt, not on every packet
-            ByteBuf p = audio.newPacket(alloc, payload.readableBytes(), audioTalkspurt || frame.isDiscontinuity(), ts);
+            int length = payload.readableBytes();
+            audio.nextHeader(header, length, audioTalkspurt || frame.isDiscontinuity(), ts);
             audioTalkspurt = false;
-            p.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+            // The same direct path as video (protected straight into the socket's send buffer): no pooled packet,
+            // no Netty write and flush per viewer per audio frame. A heap payload is used in place, else copied
+            // into a scratch array (an Opus frame is a few hundred bytes).
+            byte[] data;
+            int offset;
+            if (payload.hasArray()) {
+                data = payload.array();
+                offset = payload.arrayOffset() + payload.readerIndex();
+            } else {
+                if (audioScratch.length < length) {
+                    audioScratch = new byte[Math.max(length, 2 * audioScratch.length)];
+                }
+                payload.getBytes(payload.readerIndex(), audioScratch, 0, length);
+                data = audioScratch;
+                offset = 0;
+            }
             framesSent++;
-            transmit(p);
+            count(1, RtpStream.HEADER_BYTES + length);
+            transport.sendRtp(header, data, offset, length);
             return;
         }
         if (waitingForKeyframe && !frame.isKeyframe()) {
@@ -519,13 +550,6 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         }
     }
 
-    private void transmit(ByteBuf packet) {
-        PeerTransport t = transport;
-        packetsSent++;
-        bytesSent += packet.readableBytes();
-        t.sendRtp(packet);
-    }
-
     /**
      * Sends the shared payloads of one frame with this viewer's headers; the NACK buffer keeps a reference to
      * them, not a copy.
@@ -534,16 +558,27 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         PeerTransport t = transport;
         long now = videoRetransmits == null ? 0 : System.nanoTime();
         byte[] data = packets.data();
+        long bytes = 0;
         for (int i = 0; i < packets.count(); i++) {
             int length = packets.length(i);
             int seq = video.nextHeader(header, length, packets.marker(i), ts);
-            packetsSent++;
-            bytesSent += RtpStream.HEADER_BYTES + length;
+            bytes += RtpStream.HEADER_BYTES + length;
             t.sendRtp(header, data, packets.offset(i), length);
             if (videoRetransmits != null) {
                 videoRetransmits.store(seq, packets, i, ts, now);
             }
         }
+        count(packets.count(), bytes);
+    }
+
+    /**
+     * Adds to the shell's counters once per frame with release stores: they are written only on the loop, so a
+     * read-add-store is safe, and a release store (a plain store on x86) costs no fence per packet as volatile
+     * writes did; {@link #info()} reads them with volatile loads.
+     */
+    private void count(long packets, long bytes) {
+        PACKETS_SENT.setRelease(this, (long) PACKETS_SENT.get(this) + packets);
+        BYTES_SENT.setRelease(this, (long) BYTES_SENT.get(this) + bytes);
     }
 
     /**

@@ -47,6 +47,9 @@ public final class SrtpContext {
     /** Where outgoing RTP is protected (see protectRtpIntoScratch); one per context, so per sender, no sharing. */
     private byte[] scratch = new byte[2048];
     private final Map<Integer, RtpState> rtp = new HashMap<>();
+    /** The state of the SSRC protected last (see protectScratch); null before the first. */
+    private RtpState lastProtected;
+    private int lastProtectedSsrc;
     private final Map<Integer, RtcpState> rtcp = new HashMap<>();
 
     private static final class RtpState {
@@ -211,9 +214,15 @@ public final class SrtpContext {
     private int protectScratch(byte[] a, int header, int len) throws SrtpException {
         int seq = ((a[2] & 0xFF) << 8) | (a[3] & 0xFF);
         int ssrc = ((a[8] & 0xFF) << 24) | ((a[9] & 0xFF) << 16) | ((a[10] & 0xFF) << 8) | (a[11] & 0xFF);
-        RtpState s = rtp.get(ssrc);
-        if (s == null) {
-            s = newRtpState(ssrc, seq);
+        RtpState s = lastProtected;
+        if (s == null || lastProtectedSsrc != ssrc) {
+            // A sender mostly repeats its last SSRC (a video frame's packets): skip the boxed map lookup then.
+            s = rtp.get(ssrc);
+            if (s == null) {
+                s = newRtpState(ssrc, seq);
+            }
+            lastProtected = s;
+            lastProtectedSsrc = ssrc;
         }
         long index = estimateIndex(s, seq);
         if (index < 0) {

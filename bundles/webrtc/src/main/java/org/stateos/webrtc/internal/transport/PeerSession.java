@@ -63,6 +63,18 @@ final class PeerSession implements PeerTransport {
 
     private volatile long packetsSent;
     private volatile long bytesSent;
+    private static final java.lang.invoke.VarHandle PACKETS_SENT;
+    private static final java.lang.invoke.VarHandle BYTES_SENT;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            PACKETS_SENT = l.findVarHandle(PeerSession.class, "packetsSent", long.class);
+            BYTES_SENT = l.findVarHandle(PeerSession.class, "bytesSent", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile long packetsReceived;
     private volatile long bytesReceived;
     private volatile String srtpProfile;
@@ -172,8 +184,9 @@ final class PeerSession implements PeerTransport {
         }
         int bytes = socket.sendRtp(sender, header, payload, offset, length, to);
         if (bytes > 0) {
-            packetsSent++;
-            bytesSent += bytes;
+            // Written only on this loop: a release store (plain on x86) instead of a volatile write's fence per packet.
+            PACKETS_SENT.setRelease(this, (long) PACKETS_SENT.get(this) + 1);
+            BYTES_SENT.setRelease(this, (long) BYTES_SENT.get(this) + bytes);
         }
     }
 

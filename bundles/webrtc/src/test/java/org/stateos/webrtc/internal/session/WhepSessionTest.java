@@ -25,6 +25,7 @@ import org.stateos.api.media.TrackConfig;
 import org.stateos.api.media.TranscodeLease;
 import org.stateos.api.media.TranscodeService;
 import org.stateos.webrtc.internal.rtcp.RtcpPacket;
+import org.stateos.webrtc.internal.rtp.RtpStream;
 import org.stateos.webrtc.internal.rtcp.RtcpParser;
 import org.stateos.webrtc.internal.sdp.Negotiation;
 import org.stateos.webrtc.internal.sdp.Negotiator;
@@ -368,6 +369,46 @@ class WhepSessionTest {
         // CLOSED is set before the lease is dropped (same loop task): wait for the lease, not the state
         awaitTrue(() -> second.open.get() == 0, "the session's end to close its lease");
     }
+    @Test
+    void audioPayloadsGoOutByteForByteFromDirectBuffersAndHeapSlices() throws Exception {
+        WhepSession session = session(new AtomicReference<>(), true);
+        session.transcoderAvailable(new FakeTranscoder());
+        byte[] big = new byte[900]; // larger than the session's first scratch array
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 7);
+        }
+        ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer().writeBytes(big);
+        ByteBuf heapSlice = Unpooled.wrappedBuffer(new byte[] {9, 9, 9, (byte) 0xfc, 5, 6, 7, 9}).slice(3, 4);
+        ByteBuf[] payloads = {direct, heapSlice};
+        onLoop(() -> {
+            session.onTrack(new TrackConfig(1, Codec.AAC, 1, new byte[] {0x12, 0x10}, 0, 0, 44_100, 2, 1L));
+            session.onTrack(new TrackConfig(TrackConfig.FIRST_DERIVED_TRACK, Codec.OPUS, 1, new byte[0], 0, 0, 48_000, 2, 1L));
+            session.onConnected(transport);
+            for (int i = 0; i < payloads.length; i++) {
+                Frame f = new Frame(TrackConfig.FIRST_DERIVED_TRACK, Codec.OPUS, 1800L * i, 1800L * i,
+                        ingestBase + 20_000L * i, Frame.KEYFRAME, 1, payloads[i]);
+                framesMade.add(f);
+                session.onFrame(f);
+            }
+        });
+        synchronized (transport) {
+            assertEquals(2, transport.rtp.size());
+            byte[] first = new byte[transport.rtp.get(0).readableBytes() - RtpStream.HEADER_BYTES];
+            transport.rtp.get(0).getBytes(RtpStream.HEADER_BYTES, first);
+            assertArrayEquals(big, first, "a direct payload, copied through the scratch array");
+            byte[] second = new byte[transport.rtp.get(1).readableBytes() - RtpStream.HEADER_BYTES];
+            transport.rtp.get(1).getBytes(RtpStream.HEADER_BYTES, second);
+            assertArrayEquals(new byte[] {(byte) 0xfc, 5, 6, 7}, second, "a heap slice, read at its array offset");
+            assertEquals(0x2222, transport.rtp.get(1).getInt(8), "on the audio SSRC");
+            assertEquals((transport.rtp.get(0).getUnsignedShort(2) + 1) & 0xFFFF, transport.rtp.get(1).getUnsignedShort(2),
+                    "consecutive sequence numbers");
+        }
+        assertEquals(2, session.info().packetsSent());
+        assertEquals(2L * RtpStream.HEADER_BYTES + big.length + 4, session.info().bytesSent());
+        session.close("done");
+        awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
+    }
+
     @Test
     void theAudioMarkerBitIsSetOnlyOnTheFirstPacketOfATalkspurt() throws Exception {
         WhepSession session = session(new AtomicReference<>(), true);
