@@ -2,18 +2,11 @@ package org.stateos.media.internal;
 
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Map;
 
-import org.stateos.api.node.NodeId;
-import org.stateos.api.node.NodeIdentity;
 import org.stateos.store.internal.LogStructuredStore;
 import org.stateos.store.internal.StoreConfig;
+import org.stateos.testsupport.EphemeralIdentity;
 
 /** The real unit store (the store bundle's DS component and engine) on a file in a temporary directory. */
 public final class TestStore {
@@ -30,7 +23,7 @@ public final class TestStore {
                     Object v = overrides.get(m.getName());
                     return v != null ? v : m.getDefaultValue();
                 });
-        LogStructuredStore s = new LogStructuredStore(cfg, new Identity());
+        LogStructuredStore s = new LogStructuredStore(cfg, new EphemeralIdentity());
         if (!s.isOpen()) {
             throw new IllegalStateException("test store did not open: " + s.problem());
         }
@@ -42,38 +35,5 @@ public final class TestStore {
         java.lang.reflect.Method m = LogStructuredStore.class.getDeclaredMethod("close");
         m.setAccessible(true);
         m.invoke(s);
-    }
-
-    /** A fresh P-256 node key, as the node bundle makes on first boot. */
-    static final class Identity implements NodeIdentity {
-        private final KeyPair keys;
-
-        Identity() {
-            try {
-                KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-                g.initialize(new ECGenParameterSpec("secp256r1"));
-                keys = g.generateKeyPair();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public NodeId nodeId() {
-            return NodeId.of(keys.getPublic());
-        }
-
-        @Override
-        public PublicKey publicKey() {
-            return keys.getPublic();
-        }
-
-        @Override
-        public byte[] sign(byte[] data) throws GeneralSecurityException {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(keys.getPrivate());
-            s.update(data);
-            return s.sign();
-        }
     }
 }
