@@ -18,18 +18,57 @@ public final class ProcCpu {
     private ProcCpu() {
     }
 
-    /** utime + stime of {@code pid} in seconds (threads included: /proc/PID/stat sums them); -1 when gone. */
+    /**
+     * CPU seconds of {@code pid} and its children (threads included: /proc/PID/stat sums them); -1 when gone. The
+     * children count because the node runs FFmpeg in a codec worker process (a child JVM): a live child's own
+     * utime + stime, and the parent's cutime + cstime for children it already reaped (a worker that crashed).
+     */
     public static double processSeconds(long pid) {
         try {
-            return parseStat(Files.readString(Path.of("/proc/" + pid + "/stat")));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return parseStat(stat) + parseChildrenStat(stat) + childrenSeconds(pid);
         } catch (IOException e) {
             return -1;
         }
     }
 
+    /** utime + stime of the live children of {@code pid} (and their reaped children), from /proc/PID/task/T/children. */
+    static double childrenSeconds(long pid) {
+        double sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String children;
+                try {
+                    children = Files.readString(t.resolve("children")).trim();
+                } catch (IOException gone) {
+                    continue;
+                }
+                for (String c : children.isEmpty() ? new String[0] : children.split("\\s+")) {
+                    try {
+                        String stat = Files.readString(Path.of("/proc/" + c + "/stat"));
+                        sum += parseStat(stat) + parseChildrenStat(stat);
+                    } catch (IOException gone) {
+                        // the child ended between the listing and the read: its time moves to the parent's cutime
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return sum;
+        }
+        return sum;
+    }
+
+    /** cutime + cstime (reaped children) in seconds from one /proc/PID/stat line. */
+    static double parseChildrenStat(String line) {
+        String[] f = fieldsFromState(line);
+        // f[0] is field 3 (state): cutime is field 16 → f[13], cstime field 17 → f[14].
+        return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND;
+    }
+
     /**
      * A process's CPU split by thread name (/proc/PID/task/TID/stat, whose command field is the thread's name cut to
-     * 15 characters): the transcoder's threads ({@code stateos-transco…}), the JIT compilers ({@code C1/C2
+     * 15 characters): the transcoder's threads ({@code stateos-transco…}) plus its child processes (the codec worker
+     * that runs FFmpeg), the JIT compilers ({@code C1/C2
      * CompilerThre…}) and all the rest (event loops, GC, timers). Threads that ended are missing from a later sample:
      * compare groups of long-lived threads only.
      */
@@ -63,6 +102,8 @@ public final class ProcCpu {
                     other += sec;
                 }
             }
+            // The codec worker (the node's only child process) runs the transcoder's FFmpeg: its CPU is the transcoder's.
+            transcoder += childrenSeconds(pid) + parseChildrenStat(Files.readString(Path.of("/proc/" + pid + "/stat")));
         } catch (IOException | java.io.UncheckedIOException e) {
             return new Threads(0, 0, 0);
         }
@@ -78,13 +119,17 @@ public final class ProcCpu {
 
     /** utime + stime in seconds from one /proc/PID/stat line; the command name may hold spaces and ')'. */
     static double parseStat(String line) {
+        String[] f = fieldsFromState(line);
+        // f[0] is field 3 (state): utime is field 14 → f[11], stime field 15 → f[12].
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+    }
+
+    private static String[] fieldsFromState(String line) {
         int close = line.lastIndexOf(')');
         if (close < 0) {
             throw new IllegalArgumentException("not a /proc/PID/stat line: " + line);
         }
-        String[] f = line.substring(close + 2).trim().split("\\s+");
-        // f[0] is field 3 (state): utime is field 14 → f[11], stime field 15 → f[12].
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+        return line.substring(close + 2).trim().split("\\s+");
     }
 
     /** Busy and softirq seconds of core {@code cpu} since boot, from /proc/stat. */

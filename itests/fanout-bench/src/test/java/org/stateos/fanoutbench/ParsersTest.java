@@ -68,6 +68,13 @@ class ParsersTest {
     }
 
     @Test
+    void reapedChildrenTimeIsFieldsSixteenAndSeventeen() {
+        String line = "42 (java) S 1 42 42 0 -1 4194304 100 0 0 0 1234 566 300 25 20 0 57 0 1000 0 0";
+        assertEquals((300 + 25) / 100.0, ProcCpu.parseChildrenStat(line), 1e-9);
+        assertEquals((1234 + 566) / 100.0, ProcCpu.parseStat(line), 1e-9);
+    }
+
+    @Test
     void threadNamesComeFromTheStatLineEvenWithSpacesAndParentheses() {
         String c2 = "4242 (C2 CompilerThre) S 1 1 1 0 -1 4194368 0 0 0 0 350 25 0 0 20 0 1 0 100 0 0";
         assertEquals("C2 CompilerThre", ProcCpu.threadName(c2));
