@@ -224,7 +224,8 @@ public final class AacToOpus implements AutoCloseable {
             long inEnd = inputPts + (long) in.nb_samples() * Frame.TIMEBASE / in.sample_rate();
             long held = swr_get_delay(resampler, SampleClock.RATE);
             long firstPts = inEnd - (n + held) * Frame.TIMEBASE / SampleClock.RATE;
-            long firstIngest = lastIngest + Frame.ticksToMicros(firstPts - lastPts);
+            // = Frame.ticksToMicros, written out: the worker process has codec classes only, not the api bundle's
+            long firstIngest = lastIngest + Math.floorDiv((firstPts - lastPts) * 100, 9);
             clock.anchor(written, firstPts, firstIngest);
             check(av_audio_fifo_write(fifo, resampled.data(), n), "buffering samples");
             written += n;
