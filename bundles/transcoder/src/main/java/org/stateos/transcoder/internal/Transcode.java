@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -227,11 +228,15 @@ final class Transcode implements StreamSubscriber {
             if (Thread.holdsLock(codecLock)) {
                 fail(why);
             } else {
-                codecThreads.execute(() -> {
-                    if (current()) {
-                        fail(why);
-                    }
-                });
+                try {
+                    codecThreads.execute(() -> {
+                        if (current()) {
+                            fail(why);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // the transcoder is stopping: this transcode stops with it
+                }
             }
         }
 

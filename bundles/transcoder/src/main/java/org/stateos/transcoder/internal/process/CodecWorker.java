@@ -1,6 +1,7 @@
 package org.stateos.transcoder.internal.process;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,15 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
     private final WorkerProcess.Events events = new WorkerProcess.Events() {
         @Override
         public void message(WorkerProcess from, Message m) {
+            try {
+                dispatch(from, m);
+            } catch (RuntimeException e) {
+                LOG.warn("transcoder: handling {} from codec worker {} failed: {}", m.getClass().getSimpleName(),
+                        from.pid(), e.toString());   // one transcode's trouble: the worker and the others go on
+            }
+        }
+
+        private void dispatch(WorkerProcess from, Message m) {
             if (m instanceof Message.Opus o) {
                 framesOut.incrementAndGet();
                 Channel c = channels.get(o.id());
@@ -143,7 +153,8 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
 
         @Override
         public void exited(WorkerProcess from, int code, String cause) {
-            onExit(from, cause);
+            Path report = launcher.crashReport(from.pid());
+            onExit(from, report == null ? cause : "crashed (" + cause + "; fatal error report " + report + ")");
         }
     };
 

@@ -13,6 +13,7 @@ final class ExitCause {
         }
         return switch (code) {
             case 0 -> "exited (0)";
+            case 1 -> "exited (1)";
             case 2 -> "exited (2: protocol error on its input)";
             case 3 -> "exited (3: out of memory, -XX:+ExitOnOutOfMemoryError)";
             case 4 -> "exited (4: the FFmpeg natives could not be loaded)";

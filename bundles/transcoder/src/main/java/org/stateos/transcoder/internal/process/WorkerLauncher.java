@@ -32,13 +32,23 @@ public final class WorkerLauncher {
         this.javacppCache = javacppCache;
     }
 
+    /** The crash report a worker that crashed left (the JVM writes one on any fatal signal), or null. */
+    Path crashReport(long pid) {
+        Path p = (errorDir != null ? errorDir : Path.of("")).toAbsolutePath()
+                .resolve(errorDir != null ? "transcoder-worker-hs_err-" + pid + ".log" : "hs_err_pid" + pid + ".log");
+        return java.nio.file.Files.exists(p) ? p : null;
+    }
+
     List<String> command() throws IOException {
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         c.addAll(jvmOptions);
         c.add("-XX:+ExitOnOutOfMemoryError");    // an OOM ends the worker (exit 3) and the supervisor restarts it
-        c.add("-XX:-CreateCoredumpOnCrash");     // a crash leaves an hs_err file, not a core of hundreds of MB
-        c.add("-XX:+DisplayVMOutputToStderr");   // the JVM's own messages (a crash report's banner) never reach stdout, the protocol
+        // a crash leaves an hs_err file, not a core of hundreds of MB (and the JVM then exits with 1, not SIGABRT)
+        c.add("-XX:-CreateCoredumpOnCrash");
+        // the JVM's own warnings go to stderr, not into the protocol (its crash banner still goes to stdout: WorkerProcess
+        // waits for the exit before it blames the protocol)
+        c.add("-XX:+DisplayVMOutputToStderr");
         c.add("-XX:-UsePerfData");
         if (errorDir != null) {
             c.add("-XX:ErrorFile=" + errorDir.resolve("transcoder-worker-hs_err-%p.log"));

@@ -125,10 +125,20 @@ final class WorkerProcess {
                 events.message(this, m);
             }
         } catch (WireException e) {
-            protocolError = e.getMessage();
-            LOG.error("transcoder: codec worker {} broke the protocol ({}); killing it", process.pid(), e.getMessage());
-            process.destroyForcibly();
-        } catch (IOException | RuntimeException e) {
+            // A crashing JVM prints its crash banner on stdout whatever its options say (seen with kill -SEGV): wait
+            // for it to exit by itself, so the cause logged is the crash; only a live worker is blamed and killed.
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    protocolError = e.getMessage();
+                    LOG.error("transcoder: codec worker {} broke the protocol ({}); killing it", process.pid(),
+                            e.getMessage());
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        } catch (IOException e) {
             LOG.warn("transcoder: codec worker {}: reading its output failed: {}", process.pid(), e.toString());
             process.destroyForcibly();
         }

@@ -28,7 +28,7 @@ import org.stateos.transcoder.internal.codec.TranscodeException;
  */
 public final class WorkerMain {
     static final int EXIT_PROTOCOL = 2;
-    static final int EXIT_NATIVES = 3;
+    static final int EXIT_NATIVES = 4;   // 3 is -XX:+ExitOnOutOfMemoryError's
 
     private static final class Pipeline {
         final AacToOpus codec;
