@@ -191,7 +191,11 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         }
         LOG.error("transcoder: codec worker {} died after {} ms: {}; {} transcode(s) lose audio until a new worker "
                 + "takes them over (video and the node are untouched)", p.pid(), p.uptimeMillis(), cause, channels.size());
-        supervisor.execute(() -> scheduleRestart(p.uptimeMillis()));
+        try {
+            supervisor.execute(() -> scheduleRestart(p.uptimeMillis()));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing meanwhile: nothing to restart
+        }
     }
 
     @Override
