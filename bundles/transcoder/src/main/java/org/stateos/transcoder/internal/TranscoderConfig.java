@@ -64,4 +64,9 @@ public @interface TranscoderConfig {
     @AttributeDefinition(description = "A codec worker that has not read its input for this long is killed as "
             + "hung (and restarted), milliseconds")
     int worker_stall_ms() default 5_000;
+
+    @AttributeDefinition(description = "A transcode whose audio was in this many codec workers in a row that each "
+            + "died within worker.healthy.ms is stopped as FAILED (its input is taken to crash FFmpeg), so the other "
+            + "streams keep their audio")
+    int worker_max_crashes() default 3;
 }

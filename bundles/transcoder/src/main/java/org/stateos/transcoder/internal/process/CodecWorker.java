@@ -179,9 +179,16 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         if (starting == p) {
             starting = null;
         }
+        boolean healthy = p.uptimeMillis() >= options.healthyMillis();
+        List<Channel> blamed = new java.util.ArrayList<>();
         for (Channel c : channels.values()) {
             if (c.on == p) {
                 c.on = null;
+                c.crashes = healthy ? 1 : c.crashes + 1;
+                if (!closed && c.crashes >= options.maxCrashes()) {
+                    channels.remove(c.id);
+                    blamed.add(c);
+                }
             }
         }
         lastExit = cause;
@@ -191,6 +198,12 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         }
         LOG.error("transcoder: codec worker {} died after {} ms: {}; {} transcode(s) lose audio until a new worker "
                 + "takes them over (video and the node are untouched)", p.pid(), p.uptimeMillis(), cause, channels.size());
+        for (Channel c : blamed) {
+            LOG.error("transcoder: pipeline {} was in the last {} codec workers, each of which died young; it is "
+                    + "stopped so the other streams keep their audio", c.id, c.crashes);
+            c.listener.failed("the codec worker died " + c.crashes + " times in a row while this stream's audio was in "
+                    + "it (the last: " + cause + "); this stream's audio is taken to crash FFmpeg");
+        }
         try {
             supervisor.execute(() -> scheduleRestart(p.uptimeMillis()));
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -220,6 +233,7 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         final int channels;
         final CodecListener listener;
         volatile WorkerProcess on;   // the worker it is open in, null while none
+        int crashes;                 // workers in a row that died young while it was open (the reader threads, one at a time)
         private boolean everOpened;  // guarded by this
         private volatile boolean closed;
 

@@ -10,18 +10,20 @@ import java.util.List;
  * @param healthyMillis       a worker that ran this long before dying restarts after the initial delay again
  * @param stallMillis         a write to the worker blocked this long (its input pipe full: it stopped reading)
  *                            kills it as hung
+ * @param maxCrashes          a pipeline open in this many workers in a row that each died before being healthy is
+ *                            failed (a stream whose input crashes FFmpeg must not silence the others for good)
  */
 public record WorkerOptions(List<String> jvmOptions, long restartInitialMillis, long restartMaxMillis,
-        long healthyMillis, long stallMillis) {
+        long healthyMillis, long stallMillis, int maxCrashes) {
 
     public static final List<String> DEFAULT_JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     public WorkerOptions {
         jvmOptions = List.copyOf(jvmOptions);
         if (restartInitialMillis < 1 || restartMaxMillis < restartInitialMillis || healthyMillis < 1
-                || stallMillis < 100) {
+                || stallMillis < 100 || maxCrashes < 1) {
             throw new IllegalArgumentException("worker restart delays need 1 <= initial <= max, healthy >= 1 ms, "
-                    + "stall >= 100 ms");
+                    + "stall >= 100 ms, max crashes >= 1");
         }
         for (String o : jvmOptions) {
             if (!o.startsWith("-X") && !o.startsWith("-D")) {

@@ -26,12 +26,12 @@ class BackoffTest {
     void workerOptionsRefuseWhatWouldLoadCodeFromElsewhere() {
         assertEquals(List.of("-Xmx64m", "-XX:+UseSerialGC"), WorkerOptions.parse("  -Xmx64m \t-XX:+UseSerialGC "));
         assertThrows(IllegalArgumentException.class,
-                () -> new WorkerOptions(List.of("-javaagent:/tmp/a.jar"), 200, 10_000, 60_000, 5_000));
+                () -> new WorkerOptions(List.of("-javaagent:/tmp/a.jar"), 200, 10_000, 60_000, 5_000, 3));
         assertThrows(IllegalArgumentException.class,
-                () -> new WorkerOptions(List.of("-Xbootclasspath/a:/tmp"), 200, 10_000, 60_000, 5_000));
+                () -> new WorkerOptions(List.of("-Xbootclasspath/a:/tmp"), 200, 10_000, 60_000, 5_000, 3));
         assertThrows(IllegalArgumentException.class,
-                () -> new WorkerOptions(List.of("-XX:VMOptionsFile=/tmp/x"), 200, 10_000, 60_000, 5_000));
-        assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(List.of(), 500, 100, 60_000, 5_000));
+                () -> new WorkerOptions(List.of("-XX:VMOptionsFile=/tmp/x"), 200, 10_000, 60_000, 5_000, 3));
+        assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(List.of(), 500, 100, 60_000, 5_000, 3));
     }
 
     @Test

@@ -54,7 +54,7 @@ public class CodecWorkerTest {
     }
 
     public static CodecWorker newWorker(Path hsErrDir) {
-        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000);
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3);
         return new CodecWorker(new WorkerLauncher(testClassPath(), options.jvmOptions(), hsErrDir, null), options);
     }
 
@@ -196,6 +196,29 @@ public class CodecWorkerTest {
         await(() -> r.packets.size() > before3 + 20, "packets from the third worker");
         assertEquals(List.of(), r.failures);
         assertFalse(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    @Test
+    void aPipelineInThreeWorkersInARowThatDiedYoungIsFailedAndTheNextWorkerServesTheOthers() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        worker = newWorker(dir);
+        worker.start();
+        awaitReady(0);
+        Recorder poison = new Recorder();
+        worker.open(asc, aac.config(), 64_000, poison);
+        for (int crash = 1; crash <= 3; crash++) {
+            ProcessHandle.of(worker.info().pid()).orElseThrow().destroyForcibly();
+            awaitReady(crash);
+        }
+        assertEquals(2, poison.restarts.get(), "re-opened after the first two deaths");
+        assertEquals(1, poison.failures.size(), poison.failures.toString());
+        assertTrue(poison.failures.get(0).startsWith("the codec worker died 3 times in a row"), poison.failures.get(0));
+        assertEquals(0, worker.info().pipelines(), "not re-opened in the fourth worker");
+        Recorder other = new Recorder();
+        AudioCodec codec = worker.open(asc, aac.config(), 64_000, other);
+        submit(codec, aac, 0, aac.units().size());
+        await(() -> other.packets.size() > 20, "a new transcode served by the fourth worker");
     }
 
     @Test
