@@ -61,6 +61,8 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "stateos-transcoder-worker-supervisor");
             t.setDaemon(true);
+            // not the activating thread's context loader (it may be another bundle's revision, kept alive by this thread)
+            t.setContextClassLoader(CodecWorker.class.getClassLoader());
             return t;
         });
         s.setRemoveOnCancelPolicy(true);
