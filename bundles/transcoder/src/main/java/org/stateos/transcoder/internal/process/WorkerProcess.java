@@ -71,7 +71,10 @@ final class WorkerProcess {
     }
 
     private void thread(String role, Runnable loop) {
-        BundleThreads.daemon("stateos-transcoder-worker-" + process.pid() + "-" + role, loop).start();
+        Thread t = new Thread(loop, "stateos-transcoder-worker-" + process.pid() + "-" + role);
+        t.setDaemon(true);
+        t.setContextClassLoader(WorkerProcess.class.getClassLoader());
+        t.start();
     }
 
     long pid() {
