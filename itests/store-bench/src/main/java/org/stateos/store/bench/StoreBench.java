@@ -195,8 +195,10 @@ public final class StoreBench {
         row("  the same, one process per job (own sessions)", median(fioReadProc.stream().mapToDouble(Double::doubleValue).toArray()));
         row("store put (256 KiB units, " + writers + " writers, each awaited)", putMBs);
         row("store get (random keys, " + readers + " readers, " + getPath() + ")", getMBs);
-        row("file-per-unit put (write + fsync, " + writers + " writers)", fileWrite);
-        row("file-per-unit get (O_DIRECT, " + readers + " readers)", fileRead);
+        row(unitsApi ? "file-per-unit put (unit built, file named by its SHA-256 id, write + fsync, " + writers + " writers)"
+                : "file-per-unit put (write + fsync, " + writers + " writers)", fileWrite);
+        row(unitsApi ? "file-per-unit get (O_DIRECT, unit decoded into its array, " + readers + " readers)"
+                : "file-per-unit get (O_DIRECT, " + readers + " readers)", fileRead);
         System.out.println();
         System.out.printf("ratios: median of the %d per-run ratios (each run's figures taken back to back)%n", runs);
         System.out.printf(Locale.ROOT, "ratio store put / raw seq write      %.2f  (goal >= 0.85)%n", medianOf(ratios, 0));
@@ -560,13 +562,28 @@ public final class StoreBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         LongAdder bytes = new LongAdder();
         long t0 = System.nanoTime();
+        long run = runCounter++;
         runThreads(writers, "file-put", w -> {
             SplittableRandom rnd = new SplittableRandom(w);
+            // Through the service the naive alternative is content-addressed too: it builds the unit, names the
+            // file by the unit's id (SHA-256) and writes its encoding, as the store does before its append.
+            byte[] payload = unitsApi ? bytesOf(pool[w % pool.length]) : null;
+            if (payload != null) {
+                payload = java.util.Arrays.copyOf(payload, UnitApi.payloadBytesFor(unitBytes));
+            }
             long n = 0;
             while (System.nanoTime() < deadline && budget.addAndGet(-unitBytes) >= 0) {
-                Path p = unitDir.resolve(HexFormat.of().formatHex(key(w, n++)));
+                ByteBuffer v;
+                Path p;
+                if (payload != null) {
+                    org.stateos.store.Unit u = UnitApi.unit(payload, run << 48 | (long) w << 40 | n++);
+                    p = unitDir.resolve(u.id().toString());
+                    v = u.encoding();
+                } else {
+                    p = unitDir.resolve(HexFormat.of().formatHex(key(w, n++)));
+                    v = pool[rnd.nextInt(pool.length)].duplicate();
+                }
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer v = pool[rnd.nextInt(pool.length)].duplicate();
                     while (v.hasRemaining()) {
                         ch.write(v);
                     }
@@ -596,6 +613,9 @@ public final class StoreBench {
                     buf.clear().limit(unitBytes);
                     while (buf.hasRemaining() && ch.read(buf) > 0) {
                         // read the whole unit
+                    }
+                    if (unitsApi) { // as the service's get: the unit decoded into its own array
+                        UnitApi.decode(buf.duplicate().flip());
                     }
                     read.add(buf.position());
                 }

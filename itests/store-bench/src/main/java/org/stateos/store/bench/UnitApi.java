@@ -62,11 +62,24 @@ final class UnitApi implements AutoCloseable {
 
     /** Builds the unit, puts it durably (LOCAL), returns its id's bytes (the engine's key). */
     byte[] put(byte[] payload, long counter) {
+        return store.put(unit(payload, counter), PutOptions.DEFAULT).toCompletableFuture().join().bytes();
+    }
+
+    /** A distinct unit per counter: the counter is stamped into the payload's first 8 bytes, then one copy. */
+    static Unit unit(byte[] payload, long counter) {
         for (int i = 0; i < 8; i++) {
             payload[i] = (byte) (counter >>> (8 * i));
         }
-        Unit u = Unit.of(TYPE, payload);
-        return store.put(u, PutOptions.DEFAULT).toCompletableFuture().join().bytes();
+        return Unit.of(TYPE, payload);
+    }
+
+    /** What a get through the service does with the bytes read: the unit decoded into its own array (one copy). */
+    static int decode(java.nio.ByteBuffer encoding) {
+        try {
+            return Unit.decode(encoding, Unit.DEFAULT_MAX_BYTES).encodedSize();
+        } catch (org.stateos.store.MalformedUnitException e) {
+            throw new IllegalStateException("unit file does not decode: " + e.getMessage(), e);
+        }
     }
 
     /** The unit's encoded size, read through the store's get. */
