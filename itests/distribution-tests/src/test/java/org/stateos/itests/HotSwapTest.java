@@ -1,8 +1,8 @@
 package org.stateos.itests;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class HotSwapTest extends BootedNode {
         for (int i = 3; i < 3 + CYCLES; i++) {
             update(i);
         }
-        assertNoGrowth("hello bundle", before, Footprint.of(esr.pid()));
+        assertNoGrowth("hello bundle", before);
     }
 
     @Test
@@ -82,7 +82,7 @@ class HotSwapTest extends BootedNode {
         for (int i = 2; i < 2 + CYCLES; i++) {
             swapHttp(shipped, id, i);
         }
-        assertNoGrowth("http bundle", before, Footprint.of(esr.pid()));
+        assertNoGrowth("http bundle", before);
     }
 
     /**
@@ -102,7 +102,7 @@ class HotSwapTest extends BootedNode {
         for (int i = 2; i < 2 + CYCLES; i++) {
             swapTranscoder(shipped, id, i);
         }
-        assertNoGrowth("transcoder bundle", before, Footprint.of(esr.pid()));
+        assertNoGrowth("transcoder bundle", before);
         assertTrue(esr.console().run("bundle:list -t 0 " + natives).contains("Active"), "codec-natives is not active");
     }
 
@@ -116,11 +116,30 @@ class HotSwapTest extends BootedNode {
                         && esr.console().run("transcoder:list").contains("transcodes") ? true : null);
     }
 
-    /** A leak grows by at least one per cycle; allow only the jitter of idle pool threads. */
-    private static void assertNoGrowth(String what, Footprint before, Footprint after) {
-        System.out.printf("%s, %d signed updates: %s -> %s%n", what, CYCLES, before, after);
-        assertTrue(after.threads() <= before.threads() + 2, what + ": " + before + " -> " + after);
-        assertEquals(before.bundleClassLoaders(), after.bundleClassLoaders(), what + ": " + before + " -> " + after);
+    /**
+     * A leak grows by at least one per cycle and never shrinks back; allow only the jitter of idle pool threads, and
+     * give the last cycles' old revisions a moment to go: they are released when the threads of their stopped
+     * components have ended (stopping the transcoder's codec worker process takes up to a few seconds), so the
+     * footprint is measured until it is back to where it was, for at most 30 s.
+     */
+    private void assertNoGrowth(String what, Footprint before) {
+        Footprint[] after = new Footprint[1];
+        try {
+            Wait.until(what + ": bundle class loaders back to " + before.bundleClassLoaders(), Duration.ofSeconds(30), () -> {
+                try {
+                    after[0] = Footprint.of(esr.pid());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return after[0].bundleClassLoaders() <= before.bundleClassLoaders() ? true : null;
+            });
+        } catch (AssertionError settledNot) {
+            // asserted below with the last footprint
+        }
+        System.out.printf("%s, %d signed updates: %s -> %s%n", what, CYCLES, before, after[0]);
+        assertTrue(after[0].threads() <= before.threads() + 2, what + ": " + before + " -> " + after[0]);
+        // fewer is no leak: the first footprint may still hold the revision the warm-up swap replaced
+        assertTrue(after[0].bundleClassLoaders() <= before.bundleClassLoaders(), what + ": " + before + " -> " + after[0]);
     }
 
     private void swapHttp(Path shipped, String id, int patch) throws Exception {

@@ -31,6 +31,7 @@ import org.stateos.transcoder.internal.codec.CodecFactory;
 import org.stateos.transcoder.internal.codec.LocalCodec;
 import org.stateos.transcoder.internal.codec.TranscodeException;
 import org.stateos.transcoder.internal.process.BundleClassPath;
+import org.stateos.transcoder.internal.process.BundleThreads;
 import org.stateos.transcoder.internal.process.CodecWorker;
 import org.stateos.transcoder.internal.process.WorkerInfo;
 import org.stateos.transcoder.internal.process.WorkerLauncher;
@@ -121,11 +122,7 @@ public final class TranscoderComponent implements TranscodeService, TranscoderSt
         this.worker = worker;
         this.codecs = worker != null ? worker : LocalCodec.FACTORY;
         AtomicInteger n = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "stateos-transcoder-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        ThreadFactory factory = r -> BundleThreads.daemon("stateos-transcoder-" + n.incrementAndGet(), r);
         this.threads = new ScheduledThreadPoolExecutor(settings.threads(), factory);
         this.threads.setRemoveOnCancelPolicy(true);
     }

@@ -58,13 +58,8 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         this.launcher = launcher;
         this.options = options;
         this.backoff = new Backoff(options.restartInitialMillis(), options.restartMaxMillis(), options.healthyMillis());
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "stateos-transcoder-worker-supervisor");
-            t.setDaemon(true);
-            // not the activating thread's context loader (it may be another bundle's revision, kept alive by this thread)
-            t.setContextClassLoader(CodecWorker.class.getClassLoader());
-            return t;
-        });
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1,
+                r -> BundleThreads.daemon("stateos-transcoder-worker-supervisor", r));
         s.setRemoveOnCancelPolicy(true);
         this.supervisor = s;
     }

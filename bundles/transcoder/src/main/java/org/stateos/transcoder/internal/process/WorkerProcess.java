@@ -71,10 +71,7 @@ final class WorkerProcess {
     }
 
     private void thread(String role, Runnable loop) {
-        Thread t = new Thread(loop, "stateos-transcoder-worker-" + process.pid() + "-" + role);
-        t.setDaemon(true);
-        t.setContextClassLoader(WorkerProcess.class.getClassLoader());
-        t.start();
+        BundleThreads.daemon("stateos-transcoder-worker-" + process.pid() + "-" + role, loop).start();
     }
 
     long pid() {
