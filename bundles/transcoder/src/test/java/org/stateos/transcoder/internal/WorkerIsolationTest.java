@@ -39,11 +39,7 @@ class WorkerIsolationTest {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
+        Await.until(condition, what, java.time.Duration.ofSeconds(30));
     }
 
     static void feed(StreamSubscriber s, AdtsFixture aac, int from, int to, long ingest0) {

@@ -1,5 +1,7 @@
 package org.stateos.transcoder.internal.process;
 
+import org.stateos.transcoder.internal.Await;
+
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,11 +68,7 @@ public class CodecWorkerTest {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;   // a JVM start with natives on a loaded 2-core box
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
+        Await.until(condition, what, java.time.Duration.ofSeconds(30)); // a JVM start with natives on a loaded 2-core box
     }
 
     static final class Recorder implements CodecListener {
