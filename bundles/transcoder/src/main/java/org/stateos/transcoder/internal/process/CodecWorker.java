@@ -84,9 +84,12 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
             p.begin();
             LOG.info("transcoder: codec worker {} started{}", p.pid(), starts > 1 ? " (restart " + (starts - 1) + ")" : "");
             if (closed) {
-                p.stop();
+                p.abort();
             }
         } catch (IOException | RuntimeException e) {
+            if (closed) {
+                return;   // close() interrupted the start: nothing to report or retry
+            }
             lastExit = "could not start: " + e.getMessage();
             LOG.error("transcoder: the codec worker could not start: {}", e.toString());
             scheduleRestart(0);
@@ -310,10 +313,13 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (WorkerProcess p : new WorkerProcess[] {ready, starting}) {
-            if (p != null) {
-                p.stop();
-            }
+        WorkerProcess r = ready;
+        WorkerProcess s = starting;   // no longer becomes ready: onReady ignores it once closed
+        if (r != null) {
+            r.stop();
+        }
+        if (s != null) {
+            s.abort();   // closing stdin would wait for its natives to load; this runs on the framework's refresh thread
         }
         channels.clear();
     }

@@ -184,6 +184,25 @@ final class WorkerProcess {
         }
     }
 
+    /**
+     * Stops a worker that has not said READY: it reads stdin only once FFmpeg's natives are loaded (≈ 0.3 s after the
+     * JVM started), so closing stdin would keep the caller waiting that long; nothing is open in it yet. SIGTERM, then
+     * SIGKILL after 1 s. Blocks at most ~2 s.
+     */
+    void abort() {
+        queue.clear();
+        queue.offer(END);
+        process.destroy();
+        try {
+            if (!process.waitFor(1, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
     void kill() {
         process.destroyForcibly();
     }

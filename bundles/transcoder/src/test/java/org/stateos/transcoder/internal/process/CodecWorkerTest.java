@@ -9,11 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.InterruptedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -262,6 +266,37 @@ public class CodecWorkerTest {
         worker.close();
         await(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the worker gone");
         assertEquals("STOPPED", worker.info().state());
+        worker = null;
+    }
+
+    /**
+     * A deactivation (a refresh of media restarts the transcoder on the framework's refresh thread) must not wait for
+     * a worker start in progress: preparing the class path copies or checks ≈ 55 MB. close() interrupts it, and no
+     * worker process is started after it.
+     */
+    @Test
+    void closeInterruptsAStartInProgress() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        WorkerClassPath slow = () -> {
+            entered.countDown();
+            try {
+                new CountDownLatch(1).await(60, TimeUnit.SECONDS);   // a copy that would take a minute
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                throw new InterruptedIOException("stopped while preparing the worker's class path");
+            }
+            return testClassPath().classPath();
+        };
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3);
+        worker = new CodecWorker(new WorkerLauncher(slow, options.jvmOptions(), dir, null), options);
+        worker.start();
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "the start never prepared the class path");
+        worker.close();
+        assertTrue(interrupted.get(), "close() returned without interrupting the class path preparation");
+        assertEquals("STOPPED", worker.info().state());
+        assertEquals(-1, worker.info().pid());
+        assertEquals(null, worker.info().lastExit(), "an interrupted start is not reported as a failure");
         worker = null;
     }
 }
