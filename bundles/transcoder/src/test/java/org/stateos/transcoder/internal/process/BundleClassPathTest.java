@@ -6,15 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +59,55 @@ class BundleClassPathTest {
         assertTrue(files(tmp.resolve("cp")).isEmpty());
         assertFalse(cp.classPath().isEmpty(), "the next start copies from scratch");
         assertEquals(3, files(tmp.resolve("cp")).size());
+    }
+
+    @Test
+    void aCopyInterruptedInsideALargeFileStopsWithinAChunk() throws IOException {
+        long size = 64L << 20;   // libavcodec is 35 MB: one file must not hold a stop for its whole length
+        AtomicLong read = new AtomicLong();
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (read.get() >= size) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, size - read.get());
+                if (read.addAndGet(n) > (1 << 20)) {
+                    Thread.currentThread().interrupt();   // the stop arrives 1 MB into the file
+                }
+                return n;
+            }
+        };
+        URL big = new URL(null, "test:/org/bytedeco/libbig.so", new URLStreamHandler() {
+            @Override
+            protected URLConnection openConnection(URL u) {
+                return new URLConnection(u) {
+                    @Override
+                    public void connect() {
+                    }
+
+                    @Override
+                    public InputStream getInputStream() {
+                        return endless;
+                    }
+                };
+            }
+        });
+        Bundle natives = (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "findEntries" -> Collections.enumeration(List.of(big));
+                    case "getSymbolicName", "toString" -> "natives";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        BundleClassPath cp = new BundleClassPath(bundle("transcoder", "org/stateos/transcoder/internal/codec/A.class",
+                "org/stateos/transcoder/internal/worker/B.class"), natives, tmp.resolve("cp"));
+        assertThrows(InterruptedIOException.class, cp::classPath);
+        assertTrue(read.get() < (2 << 20), "read " + read.get() + " bytes of " + size + " after the interrupt");
     }
 
     /** A bundle stand-in whose entries are files under its own root (findEntries is all BundleClassPath uses). */
