@@ -113,6 +113,45 @@ class GlassToGlassTest extends BootedNode {
         }
     }
 
+    /**
+     * Not a test, the cost of the codec worker process (run with -Dstateos.g2g.isolation=true): the live source with
+     * audio measured with isolation = in-process and = process, alternating for -Dstateos.g2g.isolation.rounds (1)
+     * rounds, all in one run; with each, the node JVM's CPU and the worker's (transcoder:worker) over the measurement.
+     */
+    @Test
+    @Order(6)
+    void audioIsolationInProcessAndProcess() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("stateos.g2g.isolation"), "-Dstateos.g2g.isolation=true");
+        int rounds = Integer.getInteger("stateos.g2g.isolation.rounds", 1);
+        for (int round = 1; round <= rounds; round++) {
+            for (String isolation : List.of("in-process", "process")) {
+                esr.console().run("config:property-set -p org.stateos.transcoder isolation " + isolation, Duration.ofSeconds(10));
+                Wait.until("the transcoder in isolation " + isolation, Duration.ofSeconds(60), () -> {
+                    String w = esr.console().run("transcoder:worker", Duration.ofSeconds(10));
+                    return isolation.equals("process") ? (w.contains("READY") ? Boolean.TRUE : null)
+                            : (w.contains("isolation = in-process") ? Boolean.TRUE : null);
+                });
+                long nodeCpu = cpuMillis(esr.pid());
+                String workerBefore = esr.console().run("transcoder:worker", Duration.ofSeconds(10));
+                double[] p = measure("aac-" + isolation + "-" + round, null, true);
+                String figures = String.format(Locale.ROOT, "%nisolation %s round %d: glass-to-glass with audio p50 %.1f ms,"
+                        + " p95 %.1f ms; node JVM CPU over the measurement %d ms; load %s%n  worker before:%n%s  worker after:%n%s",
+                        isolation, round, p[0], p[1], cpuMillis(esr.pid()) - nodeCpu,
+                        Files.readString(Path.of("/proc/loadavg")).strip(), workerBefore,
+                        esr.console().run("transcoder:worker", Duration.ofSeconds(10)));
+                System.out.print(figures);
+                Files.writeString(LOGS.resolve("figures.txt"), figures, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        }
+    }
+
+    /** utime + stime of a process from /proc (clock ticks of 10 ms). */
+    static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    }
+
     @Test
     @Order(4)
     void latencyCommandShowsTheFramesSent() {

@@ -111,9 +111,15 @@ class HotSwapTest extends BootedNode {
         Path newer = BundleJars.sign(BundleJars.withVersion(shipped, jars.resolve("transcoder-" + version + ".jar"), version),
                 vendor);
         esr.console().run("bundle:update --raw --refresh " + id + " file:" + newer.toAbsolutePath());
-        Wait.until("transcoder " + version + " to answer transcoder:list", Duration.ofSeconds(20), () ->
+        Wait.until("transcoder " + version + " to answer transcoder:list with its codec worker READY", Duration.ofSeconds(20), () ->
                 esr.console().run("bundle:list -t 0 " + id).contains(version)
-                        && esr.console().run("transcoder:list").contains("transcodes") ? true : null);
+                        && esr.console().run("transcoder:list").contains("transcodes") && codecWorkerSettled() ? true : null);
+    }
+
+    /** The transcoder's codec worker is READY, or there is none (isolation = in-process). */
+    private boolean codecWorkerSettled() {
+        String worker = esr.console().run("transcoder:worker");
+        return worker.contains(" READY ") || worker.contains("isolation = in-process");
     }
 
     /** A leak grows by at least one per cycle; allow only the jitter of idle pool threads. */
@@ -123,13 +129,36 @@ class HotSwapTest extends BootedNode {
         assertEquals(before.bundleClassLoaders(), after.bundleClassLoaders(), what + ": " + before + " -> " + after);
     }
 
+    /**
+     * Swaps http and waits until the swap is complete. {@code bundle:update --refresh} only starts the framework's
+     * refresh (FrameworkWiring.refreshBundles is asynchronous): the new revision serves at once, and media and webrtc
+     * (which import org.stateos.http) and the transcoder (restarted with media's service) are refreshed after it on
+     * the framework's own thread. The swap is complete once both are wired to the new revision and active again and
+     * the restarted transcoder's codec worker, if any, is READY (its threads are part of the steady state). Measuring
+     * earlier counts the revisions that refresh is about to drop, and the node's console keeps the command list of
+     * the last line typed: a line typed mid-refresh holds them on until the next.
+     */
     private void swapHttp(Path shipped, String id, int patch) throws Exception {
         String version = "0.1." + patch;
         Path newer = BundleJars.sign(BundleJars.withVersion(shipped, jars.resolve("http-" + version + ".jar"), version), vendor);
+        String dependents = esr.bundleId("org.stateos.media") + " " + esr.bundleId("org.stateos.webrtc") + " "
+                + esr.bundleId("org.stateos.transcoder");
         esr.console().run("bundle:update --raw --refresh " + id + " file:" + newer.toAbsolutePath());
-        Wait.until("http " + version + " to serve", Duration.ofSeconds(20), () ->
-                esr.console().run("bundle:list -t 0 " + id).contains(version)
-                        && esr.get("/api/status") != null && esr.get("/api/status").statusCode() == 200 ? true : null);
+        Wait.until("http " + version + " to serve, media and webrtc refreshed onto it", Duration.ofSeconds(20), () -> {
+            if (!esr.console().run("bundle:list -t 0 " + id).contains(version)) {
+                return null;
+            }
+            String users = esr.console().run("bundle:capabilities --namespace osgi.wiring.package " + id);
+            if (!users.contains("org.stateos.media") || !users.contains("org.stateos.webrtc")) {
+                return null;
+            }
+            String states = esr.console().run("bundle:list -t 0 " + dependents);
+            if (states.split("Active", -1).length != 4 || !codecWorkerSettled()) {
+                return null;
+            }
+            var status = esr.get("/api/status");
+            return status != null && status.statusCode() == 200 ? true : null;
+        });
     }
 
     private void update(int version) throws Exception {

@@ -4,7 +4,7 @@ import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
-import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,8 +20,10 @@ import org.stateos.api.media.StreamNotFoundException;
 import org.stateos.api.media.StreamSubscriber;
 import org.stateos.api.media.Subscription;
 import org.stateos.api.media.TrackConfig;
-import org.stateos.transcoder.internal.codec.AacToOpus;
+import org.stateos.transcoder.internal.codec.AudioCodec;
 import org.stateos.transcoder.internal.codec.AudioSpecificConfig;
+import org.stateos.transcoder.internal.codec.CodecFactory;
+import org.stateos.transcoder.internal.codec.CodecListener;
 import org.stateos.transcoder.internal.codec.OpusPacket;
 import org.stateos.transcoder.internal.codec.TranscodeException;
 
@@ -32,6 +34,10 @@ import org.stateos.transcoder.internal.codec.TranscodeException;
  * stream and its video are never touched. Codec calls and {@link #stop} hold {@link #codecLock}, so native
  * objects are never freed under a running call. The Opus packets leave through an {@link OpusPacer}, 20 ms apart on
  * the audio's arrival line (the why is there); the pacer publishes without {@link #codecLock}.
+ *
+ * <p>The codecs run where the {@link CodecFactory} puts them: in this process, results come back inside the codec
+ * call; in the codec worker process (isolation {@code process}), they come back on the worker's reader thread, and
+ * a worker that died and was restarted re-opens the pipeline as a new timeline ({@link Sink#restarted}).
  */
 final class Transcode implements StreamSubscriber {
     static final int TRACK = TrackConfig.FIRST_DERIVED_TRACK;
@@ -40,6 +46,7 @@ final class Transcode implements StreamSubscriber {
 
     private final String stream;
     private final Settings settings;
+    private final CodecFactory codecs;
     private final Instant started = Instant.now();
     private final Object codecLock = new Object();
     private final AtomicLong framesIn = new AtomicLong();
@@ -53,21 +60,25 @@ final class Transcode implements StreamSubscriber {
     private volatile Publication derived;
     private volatile OpusPacer pacer;
     private volatile int derivedVersion;
+    private volatile ScheduledExecutorService codecThreads;
+    /** The listener of the codec now open; results of an older one are ignored. */
+    private volatile Sink sink;
     private final AtomicBoolean discontinuity = new AtomicBoolean();
 
     // Under codecLock
     private int sourceTrack = -1;
     private TrackConfig sourceConfig;
-    private AacToOpus pipeline;
-    private int consecutiveErrors;
+    private AudioCodec pipeline;
 
-    Transcode(String stream, Settings settings) {
+    Transcode(String stream, Settings settings, CodecFactory codecs) {
         this.stream = stream;
         this.settings = settings;
+        this.codecs = codecs;
     }
 
     /** Publishes the derived track and subscribes; callbacks and the pacer's timers run on {@code codecThreads}. */
     void start(MediaService media, ScheduledExecutorService codecThreads) throws StreamNotFoundException {
+        this.codecThreads = codecThreads;
         pacer = new OpusPacer(settings.paceDelayMillis() * 1000L, settings.paceMaxLateMillis() * 1000L, codecThreads,
                 () -> Math.multiplyExact(System.currentTimeMillis(), 1000L), p -> publish(p, codecThreads));
         derived = media.publishDerived(stream, "transcoder aac->opus", reason -> stop("stream ended: " + reason, false));
@@ -120,19 +131,25 @@ final class Transcode implements StreamSubscriber {
                 fail("audio track " + config.track() + " has an unusable AudioSpecificConfig: " + e.getMessage());
                 return;
             }
+            Sink next = new Sink(config.track());
+            sink = next;
             try {
-                pipeline = new AacToOpus(asc, config.config(), settings.bitrate(Math.min(2, asc.channels())));
+                pipeline = codecs.open(asc, config.config(), settings.bitrate(Math.min(2, asc.channels())), next);
             } catch (TranscodeException | RuntimeException | LinkageError e) {
                 fail("could not start the codecs for audio track " + config.track() + ": " + e);
                 return;
             }
             source = "track " + config.track() + " AAC " + asc.sampleRate() + " Hz x" + asc.channels();
-            derivedVersion++;
-            discontinuity.set(derivedVersion > 1);
-            consecutiveErrors = 0;
-            derived.track(new TrackConfig(TRACK, Codec.OPUS, derivedVersion, new byte[0], 0, 0, 48_000,
-                    pipeline.channels(), config.ingestMicros()));
+            newDerivedVersion(config.ingestMicros());
         }
+    }
+
+    /** Under codecLock: a new Opus timeline (first codec, new publisher, new worker); its first packet says so. */
+    private void newDerivedVersion(long ingestMicros) {
+        derivedVersion++;
+        discontinuity.set(derivedVersion > 1);
+        derived.track(new TrackConfig(TRACK, Codec.OPUS, derivedVersion, new byte[0], 0, 0, 48_000,
+                pipeline.channels(), ingestMicros));
     }
 
     @Override
@@ -161,25 +178,79 @@ final class Transcode implements StreamSubscriber {
     private void transcode(Frame frame) {
         byte[] unit = new byte[frame.size()];
         frame.payload().getBytes(frame.payload().readerIndex(), unit);
-        List<OpusPacket> out;
-        try {
-            out = pipeline.transcode(unit, frame.pts(), frame.ingestMicros());
-            consecutiveErrors = 0;
-        } catch (TranscodeException e) {
-            errors.incrementAndGet();
-            if (++consecutiveErrors >= settings.maxConsecutiveErrors()) {
-                fail(consecutiveErrors + " AAC access units in a row of audio track " + sourceTrack
-                        + " failed to decode (the last: " + e.getMessage() + ")");
-            } else {
-                LOG.debug("transcoder: stream '{}': {}", stream, e.getMessage());
-            }
-            return;
-        } catch (RuntimeException | LinkageError e) {
-            fail("the codecs failed: " + e);
-            return;
+        pipeline.submit(unit, frame.pts(), frame.ingestMicros());
+    }
+
+    /**
+     * One open codec's results. In process they arrive inside {@link AudioCodec#submit} (codecLock held); from the
+     * worker on its reader thread, where failures are handed to a codec thread (they take codecLock and unsubscribe).
+     */
+    private final class Sink implements CodecListener {
+        private final int track;
+
+        Sink(int track) {
+            this.track = track;
         }
-        for (OpusPacket p : out) {
-            pacer.offer(p, frame.ingestMicros());
+
+        private boolean current() {
+            return sink == this && !stopped;
+        }
+
+        @Override
+        public void packet(OpusPacket p, long sourceIngestMicros) {
+            if (current()) {
+                pacer.offer(p, sourceIngestMicros);
+            }
+        }
+
+        @Override
+        public void unitFailed(int consecutive, String message) {
+            if (!current()) {
+                return;
+            }
+            errors.incrementAndGet();
+            if (consecutive >= settings.maxConsecutiveErrors()) {
+                failFromCodec(consecutive + " AAC access units in a row of audio track " + track
+                        + " failed to decode (the last: " + message + ")");
+            } else {
+                LOG.debug("transcoder: stream '{}': {}", stream, message);
+            }
+        }
+
+        @Override
+        public void failed(String message) {
+            if (current()) {
+                failFromCodec(message);
+            }
+        }
+
+        private void failFromCodec(String why) {
+            if (Thread.holdsLock(codecLock)) {
+                fail(why);
+            } else {
+                try {
+                    codecThreads.execute(() -> {
+                        if (current()) {
+                            fail(why);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // the transcoder is stopping: this transcode stops with it
+                }
+            }
+        }
+
+        @Override
+        public void restarted() {
+            synchronized (codecLock) {
+                if (!current() || pipeline == null) {
+                    return;
+                }
+                pacer.reset();   // the old worker's timeline: out before anything of the new one
+                newDerivedVersion(System.currentTimeMillis() * 1000L);
+                LOG.info("transcoder: stream '{}': AAC->Opus re-opened in the new codec worker (derived track version {})",
+                        stream, derivedVersion);
+            }
         }
     }
 
@@ -262,6 +333,7 @@ final class Transcode implements StreamSubscriber {
         if (!stopped && pacer != null) {
             pacer.reset();   // what still waits belongs to the old timeline: out before anything of the next
         }
+        sink = null;
         if (pipeline != null) {
             pipeline.close();
             pipeline = null;

@@ -1,5 +1,6 @@
 package org.stateos.transcoder.internal;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,6 +12,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,13 +27,22 @@ import org.stateos.api.media.StreamNotFoundException;
 import org.stateos.api.media.TranscodeLease;
 import org.stateos.api.media.TranscodeService;
 import org.stateos.transcoder.internal.codec.AacToOpus;
+import org.stateos.transcoder.internal.codec.CodecFactory;
+import org.stateos.transcoder.internal.codec.LocalCodec;
 import org.stateos.transcoder.internal.codec.TranscodeException;
+import org.stateos.transcoder.internal.process.BundleClassPath;
+import org.stateos.transcoder.internal.process.BundleThreads;
+import org.stateos.transcoder.internal.process.CodecWorker;
+import org.stateos.transcoder.internal.process.WorkerInfo;
+import org.stateos.transcoder.internal.process.WorkerLauncher;
+import org.stateos.transcoder.internal.process.WorkerOptions;
 
 /**
  * The {@link TranscodeService}: one {@link Transcode} per stream, shared by its leases, stopped a grace after the
  * last lease closes. Codec work runs on this component's own threads ({@link TranscoderConfig#threads()}, 1 by
  * default): not on the node's Netty event loops, whose sockets must never wait behind a codec, and not on the
- * ingest's. The same threads run the stop timers.
+ * ingest's. The same threads run the stop timers. FFmpeg itself runs in the node's one {@link CodecWorker} process
+ * (isolation {@code process}, the default) or on those threads (isolation {@code in-process}).
  */
 @Component(service = {TranscodeService.class, TranscoderStatus.class}, configurationPid = TranscoderComponent.PID)
 @Designate(ocd = TranscoderConfig.class)
@@ -40,16 +53,45 @@ public final class TranscoderComponent implements TranscodeService, TranscoderSt
     private final Settings settings;
     private final MediaService media;
     private final ScheduledThreadPoolExecutor threads;
+    private final CodecWorker worker;   // null: the codecs run in this process
+    private final CodecFactory codecs;
     private final Map<String, Transcode> transcodes = new HashMap<>();   // guarded by this
     private final Map<Transcode, Integer> leases = new HashMap<>();      // guarded by this
     private boolean closed;                                              // guarded by this
 
     @Activate
-    public TranscoderComponent(TranscoderConfig config, @Reference MediaService media) {
-        this(Settings.of(config), media);
-        if (config.preload_natives()) {
+    public TranscoderComponent(TranscoderConfig config, @Reference MediaService media, BundleContext context) {
+        this(Settings.of(config), media, codecWorker(config, context));
+        if (worker != null) {
+            worker.start();   // pre-started, as the natives are preloaded in process: the first viewer never waits
+        } else if (config.preload_natives()) {
             threads.execute(TranscoderComponent::preloadNatives);
         }
+    }
+
+    /**
+     * The codec worker for isolation {@code process}, its classes copied out of this bundle and codec-natives (both
+     * verified by the trust gate), run by this JVM's own java; null for {@code in-process}.
+     */
+    private static CodecWorker codecWorker(TranscoderConfig config, BundleContext context) {
+        String isolation = config.isolation().trim();
+        if (isolation.equals("in-process")) {
+            return null;
+        }
+        if (!isolation.equals("process")) {
+            throw new IllegalArgumentException("isolation must be 'process' or 'in-process', not '" + isolation + "'");
+        }
+        WorkerOptions options = new WorkerOptions(WorkerOptions.parse(config.worker_jvm_options()),
+                config.worker_restart_initial_ms(), config.worker_restart_max_ms(), config.worker_healthy_ms(),
+                config.worker_stall_ms(), config.worker_max_crashes());
+        Bundle natives = FrameworkUtil.getBundle(org.bytedeco.javacpp.Loader.class);
+        Path classes = context.getDataFile("worker-classpath").toPath();
+        String log = System.getProperty("karaf.log");
+        String data = System.getProperty("karaf.data");
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir", data == null ? null : data + "/javacpp");
+        WorkerLauncher launcher = new WorkerLauncher(new BundleClassPath(context.getBundle(), natives, classes),
+                options.jvmOptions(), log == null ? null : Path.of(log), cache);
+        return new CodecWorker(launcher, options);
     }
 
     /**
@@ -68,15 +110,19 @@ public final class TranscoderComponent implements TranscodeService, TranscoderSt
         }
     }
 
+    /** Codecs in this process (tests). */
     public TranscoderComponent(Settings settings, MediaService media) {
+        this(settings, media, null);
+    }
+
+    /** @param worker the codec worker to use (started by the caller), or null for codecs in this process */
+    public TranscoderComponent(Settings settings, MediaService media, CodecWorker worker) {
         this.settings = settings;
         this.media = media;
+        this.worker = worker;
+        this.codecs = worker != null ? worker : LocalCodec.FACTORY;
         AtomicInteger n = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "stateos-transcoder-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        ThreadFactory factory = r -> BundleThreads.daemon("stateos-transcoder-" + n.incrementAndGet(), r);
         this.threads = new ScheduledThreadPoolExecutor(settings.threads(), factory);
         this.threads.setRemoveOnCancelPolicy(true);
     }
@@ -92,7 +138,7 @@ public final class TranscoderComponent implements TranscodeService, TranscoderSt
                 throw new IllegalStateException("this node runs its maximum of " + settings.maxTranscodes()
                         + " transcodes");
             }
-            t = new Transcode(stream, settings);
+            t = new Transcode(stream, settings, codecs);
             t.start(media, threads);
             transcodes.put(stream, t);
             leases.put(t, 0);
@@ -134,7 +180,12 @@ public final class TranscoderComponent implements TranscodeService, TranscoderSt
         return out;
     }
 
-    /** Stops every transcode and the codec threads (bundle stop, swap): nothing of this bundle keeps running. */
+    @Override
+    public Optional<WorkerInfo> worker() {
+        return worker == null ? Optional.empty() : Optional.of(worker.info());
+    }
+
+    /** Stops every transcode, the codec threads and the codec worker (bundle stop, swap): nothing of this bundle keeps running. */
     @Deactivate
     public void close() {
         List<Transcode> all;
@@ -146,6 +197,9 @@ public final class TranscoderComponent implements TranscodeService, TranscoderSt
         }
         all.forEach(t -> t.stop("the transcoder is stopping", true));
         threads.shutdownNow();
+        if (worker != null) {
+            worker.close();
+        }
         try {
             if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("transcoder threads did not stop within 10 s");

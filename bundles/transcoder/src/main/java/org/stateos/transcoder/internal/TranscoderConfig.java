@@ -2,6 +2,7 @@ package org.stateos.transcoder.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** etc/org.stateos.transcoder.cfg */
 @ObjectClassDefinition(name = "StateOS transcoder", description = "AAC to Opus for WebRTC viewers, on demand")
@@ -39,4 +40,33 @@ public @interface TranscoderConfig {
     @AttributeDefinition(description = "Load FFmpeg's natives on a codec thread when the transcoder starts, so the "
             + "first viewer of a stream with AAC does not wait seconds for them (costs their memory from boot on)")
     boolean preload_natives() default true;
+
+    @AttributeDefinition(description = "Where FFmpeg runs: 'process' = one codec worker JVM for all transcodes, "
+            + "supervised and restarted, so a crash inside FFmpeg never takes the node down; 'in-process' = inside the "
+            + "node's JVM (no copy per frame, but a native crash ends the node)",
+            options = {@Option(value = "process", label = "process"), @Option(value = "in-process", label = "in-process")})
+    String isolation() default "process";
+
+    @AttributeDefinition(description = "The codec worker JVM's options, space separated (-X and -D only)")
+    String worker_jvm_options() default "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+    @AttributeDefinition(description = "First delay before a dead codec worker is started again, milliseconds; "
+            + "doubles per crash up to worker.restart.max.ms")
+    int worker_restart_initial_ms() default 200;
+
+    @AttributeDefinition(description = "Longest delay before a dead codec worker is started again, milliseconds")
+    int worker_restart_max_ms() default 10_000;
+
+    @AttributeDefinition(description = "A codec worker that ran this long before it died restarts after the first "
+            + "delay again, milliseconds")
+    int worker_healthy_ms() default 60_000;
+
+    @AttributeDefinition(description = "A codec worker that has not read its input for this long is killed as "
+            + "hung (and restarted), milliseconds")
+    int worker_stall_ms() default 5_000;
+
+    @AttributeDefinition(description = "A transcode whose audio was in this many codec workers in a row that each "
+            + "died within worker.healthy.ms is stopped as FAILED (its input is taken to crash FFmpeg), so the other "
+            + "streams keep their audio")
+    int worker_max_crashes() default 3;
 }

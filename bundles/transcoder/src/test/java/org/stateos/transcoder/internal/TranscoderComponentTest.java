@@ -35,11 +35,7 @@ class TranscoderComponentTest {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
+        Await.until(condition, what, java.time.Duration.ofSeconds(10));
     }
 
     @Test

@@ -144,12 +144,20 @@ public final class Esr implements AutoCloseable {
         return javaProcess().map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** The JVM of the node (bin/karaf is a shell script that starts it). */
+    /**
+     * The JVM of the node (bin/karaf is a shell script that starts it): the topmost java process below the script,
+     * never a java process the node started itself (the transcoder's codec worker runs under the node's JVM).
+     */
     public Optional<ProcessHandle> javaProcess() {
         return process.toHandle().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .filter(Esr::isJava)
+                .filter(p -> p.parent().map(parent -> !isJava(parent)).orElse(true))
                 .findFirst()
                 .or(() -> process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty());
+    }
+
+    private static boolean isJava(ProcessHandle p) {
+        return p.info().command().map(c -> c.endsWith("/java")).orElse(false);
     }
 
     public long pid() {

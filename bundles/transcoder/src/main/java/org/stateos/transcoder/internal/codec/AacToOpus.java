@@ -52,7 +52,6 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.javacpp.BytePointer;
-import org.stateos.api.media.Frame;
 
 /**
  * One AAC track to Opus through FFmpeg: the native AAC decoder (the AudioSpecificConfig as extradata),
@@ -130,7 +129,7 @@ public final class AacToOpus implements AutoCloseable {
         decoder.extradata_size(config.length);
         decoder.sample_rate(asc.sampleRate());
         av_channel_layout_default(decoder.ch_layout(), asc.channels());
-        decoder.pkt_timebase(av_make_q(1, Frame.TIMEBASE));
+        decoder.pkt_timebase(av_make_q(1, SampleClock.TIMEBASE));
         encoder = avcodec_alloc_context3(opus);
         fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_S16, channels, 4 * SampleClock.RATE / 50);
         check(avcodec_open2(decoder, aac, (AVDictionary) null), "opening the AAC decoder");
@@ -221,10 +220,11 @@ public final class AacToOpus implements AutoCloseable {
         if (n > 0) {
             // The first sample out is as old as the end of this input minus what came out and what is still inside.
             long inputPts = in.pts() == Long.MIN_VALUE ? lastPts : in.pts();   // AV_NOPTS_VALUE: use the packet's
-            long inEnd = inputPts + (long) in.nb_samples() * Frame.TIMEBASE / in.sample_rate();
+            long inEnd = inputPts + (long) in.nb_samples() * SampleClock.TIMEBASE / in.sample_rate();
             long held = swr_get_delay(resampler, SampleClock.RATE);
-            long firstPts = inEnd - (n + held) * Frame.TIMEBASE / SampleClock.RATE;
-            long firstIngest = lastIngest + Frame.ticksToMicros(firstPts - lastPts);
+            long firstPts = inEnd - (n + held) * SampleClock.TIMEBASE / SampleClock.RATE;
+            // = Frame.ticksToMicros, written out: the worker process has codec classes only, not the api bundle's
+            long firstIngest = lastIngest + Math.floorDiv((firstPts - lastPts) * 100, 9);
             clock.anchor(written, firstPts, firstIngest);
             check(av_audio_fifo_write(fifo, resampled.data(), n), "buffering samples");
             written += n;

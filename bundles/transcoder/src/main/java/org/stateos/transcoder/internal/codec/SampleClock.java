@@ -2,8 +2,6 @@ package org.stateos.transcoder.internal.codec;
 
 import java.util.ArrayDeque;
 
-import org.stateos.api.media.Frame;
-
 /**
  * Maps positions on the transcode's 48 kHz output sample counter back to the input's presentation time (90 kHz)
  * and ingest wall clock, so an Opus packet carries the times of the AAC audio it holds and RTCP sender reports
@@ -26,8 +24,10 @@ import org.stateos.api.media.Frame;
  */
 public final class SampleClock {
     public static final int RATE = 48_000;
+    /** Input time base, = {@code TIMEBASE} (SampleClockTest checks): the codec worker runs without the api bundle. */
+    public static final int TIMEBASE = 90_000;
     /** Input times further than this (10 ms) from the sample count start a new segment. */
-    public static final long REBASE_TICKS = Frame.TIMEBASE / 100;
+    public static final long REBASE_TICKS = TIMEBASE / 100;
     static final int MAX_SEGMENTS = 64;
     /** A segment's ingest base follows a later arrival once it is this old (as the video's RTP mapping does). */
     public static final long RENEW_AFTER_MICROS = 5_000_000L;
@@ -46,7 +46,7 @@ public final class SampleClock {
         }
 
         long pts(long at) {
-            return pts + Math.floorDiv((at - position) * Frame.TIMEBASE, RATE);
+            return pts + Math.floorDiv((at - position) * TIMEBASE, RATE);
         }
 
         long ingest(long at) {

@@ -14,10 +14,10 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /** Decodes packets back to the first channel's float samples with FFmpeg (the tests' "receiver"). */
-final class PcmDecoder {
+public final class PcmDecoder {
     private PcmDecoder() {}
 
-    static float[] decode(int codecId, byte[] extradata, int sampleRate, int channels, List<byte[]> packets) {
+    public static float[] decode(int codecId, byte[] extradata, int sampleRate, int channels, List<byte[]> packets) {
         AVCodec codec = avcodec_find_decoder(codecId);
         AVCodecContext ctx = avcodec_alloc_context3(codec);
         if (extradata != null) {
@@ -62,7 +62,7 @@ final class PcmDecoder {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    static double rms(float[] x, int from, int to) {
+    public static double rms(float[] x, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {
             sum += x[i] * x[i];
@@ -71,7 +71,7 @@ final class PcmDecoder {
     }
 
     /** Zero crossings per second over [from, to), divided by 2: the frequency of a pure tone. */
-    static double frequency(float[] x, int from, int to, int rate) {
+    public static double frequency(float[] x, int from, int to, int rate) {
         int crossings = 0;
         for (int i = from + 1; i < to; i++) {
             if ((x[i - 1] < 0) != (x[i] < 0)) {
@@ -82,7 +82,7 @@ final class PcmDecoder {
     }
 
     /** The first sample whose magnitude exceeds {@code threshold}. */
-    static int onset(float[] x, double threshold) {
+    public static int onset(float[] x, double threshold) {
         for (int i = 0; i < x.length; i++) {
             if (Math.abs(x[i]) > threshold) {
                 return i;

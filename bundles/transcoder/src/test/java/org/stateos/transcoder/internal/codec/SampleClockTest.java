@@ -10,6 +10,12 @@ class SampleClockTest {
     static final long INGEST = 1_700_000_000_000_000L;
 
     @Test
+    void itsTimeBaseIsTheMediaModels() {
+        assertEquals(Frame.TIMEBASE, SampleClock.TIMEBASE);
+        assertEquals(Frame.ticksToMicros(-12_345_678L), Math.floorDiv(-12_345_678L * 100, 9));   // as AacToOpus writes it out
+    }
+
+    @Test
     void millisecondRoundedInputStillGivesContiguousPacketTimes() {
         SampleClock clock = new SampleClock();
         // 44.1 kHz AAC frames of 1024 samples with RTMP's whole-millisecond timestamps, resampled to 48 kHz.

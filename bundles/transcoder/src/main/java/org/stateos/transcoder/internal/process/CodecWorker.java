@@ -1,0 +1,326 @@
+package org.stateos.transcoder.internal.process;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stateos.transcoder.internal.codec.AudioCodec;
+import org.stateos.transcoder.internal.codec.AudioSpecificConfig;
+import org.stateos.transcoder.internal.codec.CodecFactory;
+import org.stateos.transcoder.internal.codec.CodecListener;
+import org.stateos.transcoder.internal.codec.OpusPacket;
+import org.stateos.transcoder.internal.worker.Message;
+import org.stateos.transcoder.internal.worker.Wire;
+
+/**
+ * The node's one codec worker process and its supervision (isolation {@code process}). All transcodes share it,
+ * each pipeline named by an id. When it dies (crash, SIGKILL, a fault inside FFmpeg, out of memory) its stdout
+ * ends at once; the exit is logged with its cause and a new worker starts after a backoff ({@link Backoff}); every
+ * pipeline still open is opened again in it and its transcode told ({@link CodecListener#restarted}), so viewers
+ * get audio back as after a publisher change. Meanwhile AAC units are dropped (counted), video never waits.
+ *
+ * <p>Threads: one supervisor thread of its own (starts, restarts, a stall check each second; starting a JVM and
+ * checking its class path block, so not on the codec threads) plus the three pipe threads of the running
+ * {@link WorkerProcess}.
+ */
+public final class CodecWorker implements CodecFactory, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CodecWorker.class);
+
+    private final WorkerLauncher launcher;
+    private final WorkerOptions options;
+    private final Backoff backoff;
+    private final ScheduledExecutorService supervisor;
+    private final Map<Integer, Channel> channels = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicLong framesIn = new AtomicLong();
+    private final AtomicLong framesOut = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile WorkerProcess starting;   // launched, READY not yet seen
+    private volatile WorkerProcess ready;      // READY seen, not exited
+    private volatile Instant since;
+    private volatile int nativesMillis = -1;
+    private volatile String lastExit;
+    private volatile int starts;
+    private volatile boolean restarting;
+    private volatile boolean closed;
+
+    public CodecWorker(WorkerLauncher launcher, WorkerOptions options) {
+        this.launcher = launcher;
+        this.options = options;
+        this.backoff = new Backoff(options.restartInitialMillis(), options.restartMaxMillis(), options.healthyMillis());
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1,
+                r -> BundleThreads.daemon("stateos-transcoder-worker-supervisor", r));
+        s.setRemoveOnCancelPolicy(true);
+        this.supervisor = s;
+    }
+
+    /** Starts the first worker in the background (at activation, so the first viewer does not wait for it). */
+    public void start() {
+        supervisor.execute(this::launch);
+        supervisor.scheduleWithFixedDelay(this::checkStall, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void launch() {
+        restarting = false;
+        if (closed) {
+            return;
+        }
+        try {
+            List<String> command = launcher.command();
+            WorkerProcess p = WorkerProcess.start(command, events);
+            starts++;
+            since = Instant.now();
+            starting = p;
+            p.begin();
+            LOG.info("transcoder: codec worker {} started{}", p.pid(), starts > 1 ? " (restart " + (starts - 1) + ")" : "");
+            if (closed) {
+                p.abort();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (closed) {
+                return;   // close() interrupted the start: nothing to report or retry
+            }
+            lastExit = "could not start: " + e.getMessage();
+            LOG.error("transcoder: the codec worker could not start: {}", e.toString());
+            scheduleRestart(0);
+        }
+    }
+
+    private void scheduleRestart(long livedMillis) {
+        if (closed) {
+            return;
+        }
+        long delay = backoff.after(livedMillis);
+        restarting = true;
+        LOG.info("transcoder: starting a new codec worker in {} ms", delay);
+        supervisor.schedule(this::launch, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkStall() {
+        WorkerProcess p = ready;
+        if (p != null && p.stalled(options.stallMillis())) {
+            LOG.error("transcoder: codec worker {} has not read its input for {} ms; killing it as hung", p.pid(),
+                    options.stallMillis());
+            p.kill();
+        }
+    }
+
+    private final WorkerProcess.Events events = new WorkerProcess.Events() {
+        @Override
+        public void message(WorkerProcess from, Message m) {
+            try {
+                dispatch(from, m);
+            } catch (RuntimeException e) {
+                LOG.warn("transcoder: handling {} from codec worker {} failed: {}", m.getClass().getSimpleName(),
+                        from.pid(), e.toString());   // one transcode's trouble: the worker and the others go on
+            }
+        }
+
+        private void dispatch(WorkerProcess from, Message m) {
+            if (m instanceof Message.Opus o) {
+                framesOut.incrementAndGet();
+                Channel c = channels.get(o.id());
+                if (c != null && c.on == from) {
+                    c.listener.packet(new OpusPacket(o.packet(), o.pts(), o.ingestMicros()), o.sourceIngestMicros());
+                }
+            } else if (m instanceof Message.Error e) {
+                Channel c = channels.get(e.id());
+                if (c == null || c.on != from) {
+                    if (e.id() == 0) {
+                        LOG.warn("transcoder: codec worker {}: {}", from.pid(), e.message());
+                    }
+                    return;
+                }
+                if (e.kind() == Message.Error.UNIT) {
+                    c.listener.unitFailed(e.consecutive(), e.message());
+                } else {
+                    c.listener.failed(e.message());
+                }
+            } else if (m instanceof Message.Ready r) {
+                onReady(from, r);
+            }
+        }
+
+        @Override
+        public void exited(WorkerProcess from, int code, String cause) {
+            Path report = launcher.crashReport(from.pid());
+            onExit(from, report == null ? cause : "crashed (" + cause + "; fatal error report " + report + ")");
+        }
+    };
+
+    private void onReady(WorkerProcess p, Message.Ready r) {
+        if (starting != p || closed) {
+            return;
+        }
+        nativesMillis = r.nativesMillis();
+        ready = p;
+        starting = null;
+        LOG.info("transcoder: codec worker {} ready (FFmpeg natives loaded in {} ms); {} pipeline(s) to open", p.pid(),
+                r.nativesMillis(), channels.size());
+        for (Channel c : List.copyOf(channels.values())) {
+            c.attach(p);
+        }
+    }
+
+    private void onExit(WorkerProcess p, String cause) {
+        if (ready == p) {
+            ready = null;
+        }
+        if (starting == p) {
+            starting = null;
+        }
+        boolean healthy = p.uptimeMillis() >= options.healthyMillis();
+        List<Channel> blamed = new java.util.ArrayList<>();
+        for (Channel c : channels.values()) {
+            if (c.on == p) {
+                c.on = null;
+                c.crashes = healthy ? 1 : c.crashes + 1;
+                if (!closed && c.crashes >= options.maxCrashes()) {
+                    channels.remove(c.id);
+                    blamed.add(c);
+                }
+            }
+        }
+        lastExit = cause;
+        if (closed) {
+            LOG.info("transcoder: codec worker {} stopped: {}", p.pid(), cause);
+            return;
+        }
+        LOG.error("transcoder: codec worker {} died after {} ms: {}; {} transcode(s) lose audio until a new worker "
+                + "takes them over (video and the node are untouched)", p.pid(), p.uptimeMillis(), cause, channels.size());
+        for (Channel c : blamed) {
+            LOG.error("transcoder: pipeline {} was in the last {} codec workers, each of which died young; it is "
+                    + "stopped so the other streams keep their audio", c.id, c.crashes);
+            c.listener.failed("the codec worker died " + c.crashes + " times in a row while this stream's audio was in "
+                    + "it (the last: " + cause + "); this stream's audio is taken to crash FFmpeg");
+        }
+        try {
+            supervisor.execute(() -> scheduleRestart(p.uptimeMillis()));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing meanwhile: nothing to restart
+        }
+    }
+
+    @Override
+    public AudioCodec open(AudioSpecificConfig asc, byte[] config, int bitrate, CodecListener listener) {
+        if (closed) {
+            throw new IllegalStateException("the codec worker is stopped");
+        }
+        Channel c = new Channel(ids.incrementAndGet(), new Message.Open(0, bitrate, config.clone()),
+                Math.min(2, asc.channels()), listener);
+        channels.put(c.id, c);
+        WorkerProcess p = ready;
+        if (p != null) {
+            c.attach(p);
+        }
+        return c;
+    }
+
+    /** One pipeline in the worker. Its id stays the same across workers (ids are per worker process). */
+    private final class Channel implements AudioCodec {
+        final int id;
+        final byte[] openFrame;
+        final int channels;
+        final CodecListener listener;
+        volatile WorkerProcess on;   // the worker it is open in, null while none
+        int crashes;                 // workers in a row that died young while it was open (the reader threads, one at a time)
+        private boolean everOpened;  // guarded by this
+        private volatile boolean closed;
+
+        Channel(int id, Message.Open open, int channels, CodecListener listener) {
+            this.id = id;
+            this.openFrame = Wire.encode(new Message.Open(id, open.bitrate(), open.audioSpecificConfig()));
+            this.channels = channels;
+            this.listener = listener;
+        }
+
+        /**
+         * Opens it in {@code p} once. On a new worker after a crash the transcode first starts a new timeline, then
+         * the OPEN goes out, then AAC does: nothing of the new worker's can arrive before the transcode expects it.
+         */
+        synchronized void attach(WorkerProcess p) {
+            if (on == p || closed) {
+                return;
+            }
+            if (everOpened) {
+                listener.restarted();
+            }
+            everOpened = true;
+            if (p.send(openFrame)) {
+                on = p;
+            } else {
+                LOG.warn("transcoder: codec worker {}: input queue full, pipeline {} not opened", p.pid(), id);
+            }
+        }
+
+        @Override
+        public int channels() {
+            return channels;
+        }
+
+        @Override
+        public void submit(byte[] unit, long pts, long ingestMicros) {
+            WorkerProcess p = on;
+            if (p != null && unit.length >= 1 && unit.length <= Wire.MAX_AAC_UNIT
+                    && p.send(Wire.encode(new Message.Aac(id, pts, ingestMicros, unit)))) {
+                framesIn.incrementAndGet();
+            } else {
+                dropped.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            CodecWorker.this.channels.remove(id);
+            WorkerProcess p = on;
+            on = null;
+            if (p != null) {
+                p.send(Wire.encode(new Message.Close(id)));
+            }
+        }
+    }
+
+    public WorkerInfo info() {
+        WorkerProcess p = ready != null ? ready : starting;
+        String state = closed ? "STOPPED" : ready != null ? "READY" : starting != null ? "STARTING"
+                : restarting ? "RESTARTING" : "STARTING";
+        return new WorkerInfo(state, p == null ? -1 : p.pid(), p == null ? null : since, Math.max(0, starts - 1),
+                lastExit, p == null ? -1 : p.cpuMillis(), p == null ? -1 : p.rssKb(), framesIn.get(), framesOut.get(),
+                dropped.get(), channels.size(), nativesMillis);
+    }
+
+    /** Stops the worker and the supervisor (bundle stop, swap, isolation change): nothing keeps running. */
+    @Override
+    public void close() {
+        closed = true;
+        supervisor.shutdownNow();
+        try {
+            supervisor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        WorkerProcess r = ready;
+        WorkerProcess s = starting;   // no longer becomes ready: onReady ignores it once closed
+        if (r != null) {
+            r.stop();
+        }
+        if (s != null) {
+            s.abort();   // closing stdin would wait for its natives to load; this runs on the framework's refresh thread
+        }
+        channels.clear();
+    }
+}

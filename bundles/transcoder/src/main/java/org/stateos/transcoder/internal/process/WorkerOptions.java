@@ -1,0 +1,44 @@
+package org.stateos.transcoder.internal.process;
+
+import java.util.List;
+
+/**
+ * How the codec worker is run and supervised.
+ *
+ * @param jvmOptions          the worker JVM's own options (heap, GC), from the configuration
+ * @param restartInitialMillis first restart delay, doubling per crash up to {@code restartMaxMillis}
+ * @param healthyMillis       a worker that ran this long before dying restarts after the initial delay again
+ * @param stallMillis         a write to the worker blocked this long (its input pipe full: it stopped reading)
+ *                            kills it as hung
+ * @param maxCrashes          a pipeline open in this many workers in a row that each died before being healthy is
+ *                            failed (a stream whose input crashes FFmpeg must not silence the others for good)
+ */
+public record WorkerOptions(List<String> jvmOptions, long restartInitialMillis, long restartMaxMillis,
+        long healthyMillis, long stallMillis, int maxCrashes) {
+
+    public static final List<String> DEFAULT_JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    public WorkerOptions {
+        jvmOptions = List.copyOf(jvmOptions);
+        if (restartInitialMillis < 1 || restartMaxMillis < restartInitialMillis || healthyMillis < 1
+                || stallMillis < 100 || maxCrashes < 1) {
+            throw new IllegalArgumentException("worker restart delays need 1 <= initial <= max, healthy >= 1 ms, "
+                    + "stall >= 100 ms, max crashes >= 1");
+        }
+        for (String o : jvmOptions) {
+            if (!o.startsWith("-X") && !o.startsWith("-D")) {
+                throw new IllegalArgumentException("worker JVM option '" + o + "' is not a -X or -D option");
+            }
+            if (o.startsWith("-Djava.class.path") || o.startsWith("-Xbootclasspath") || o.startsWith("-XX:Flags")
+                    || o.startsWith("-XX:VMOptionsFile") || o.startsWith("-Djava.system.class.loader")) {
+                throw new IllegalArgumentException("worker JVM option '" + o + "' would load code from elsewhere");
+            }
+        }
+    }
+
+    /** Splits the configured option string on white space. */
+    public static List<String> parse(String options) {
+        String t = options == null ? "" : options.trim();
+        return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
+    }
+}

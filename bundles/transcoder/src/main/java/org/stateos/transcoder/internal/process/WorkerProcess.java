@@ -1,0 +1,228 @@
+package org.stateos.transcoder.internal.process;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stateos.transcoder.internal.worker.Message;
+import org.stateos.transcoder.internal.worker.MessageDecoder;
+import org.stateos.transcoder.internal.worker.WireException;
+
+/**
+ * One running worker JVM and its three pipes, each on its own thread because pipe I/O blocks (the node's Netty
+ * loops and codec threads must never wait on a child process): a writer draining a bounded queue into stdin, a
+ * reader decoding stdout, a logger copying stderr lines into the node's log. The reader sees EOF the moment the
+ * process dies (however it died), waits for its exit status and reports it once.
+ */
+final class WorkerProcess {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
+    /** AAC units waiting for the worker's stdin; beyond this they are dropped (the worker is far behind or hung). */
+    static final int QUEUE = 4_096;
+    private static final byte[] END = new byte[0];
+    /** Environment variables a JVM takes options (agents, class paths) from: never inherited by the worker. */
+    private static final List<String> JVM_ENV = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
+            "CLASSPATH", "JAVA_OPTS");
+
+    interface Events {
+        void message(WorkerProcess from, Message m);
+
+        /** Once, after stdout ended and the process exited. */
+        void exited(WorkerProcess from, int code, String cause);
+    }
+
+    private final Process process;
+    private final Events events;
+    private final long startNanos = System.nanoTime();
+    private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(QUEUE);
+    private volatile long writingSince;   // nanoTime a write began and has not finished, 0 when none
+    private volatile String protocolError;
+
+    private WorkerProcess(Process process, Events events) {
+        this.process = process;
+        this.events = events;
+    }
+
+    /** Starts the process; its pipes are served once {@link #begin} is called (so the caller knows it first). */
+    static WorkerProcess start(List<String> command, Events events) throws IOException {
+        ProcessBuilder b = new ProcessBuilder(command);
+        Map<String, String> env = b.environment();
+        JVM_ENV.forEach(env::remove);
+        return new WorkerProcess(b.start(), events);
+    }
+
+    void begin() {
+        thread("writer", this::writeLoop);
+        thread("reader", this::readLoop);
+        thread("stderr", this::logLoop);
+    }
+
+    private void thread(String role, Runnable loop) {
+        BundleThreads.daemon("stateos-transcoder-worker-" + process.pid() + "-" + role, loop).start();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    long uptimeMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Queues a frame for stdin; false when the queue is full (the caller counts it as dropped). */
+    boolean send(byte[] frame) {
+        return queue.offer(frame);
+    }
+
+    /** True when one write to stdin has been blocked longer than {@code millis}: the worker stopped reading. */
+    boolean stalled(long millis) {
+        long since = writingSince;
+        return since != 0 && System.nanoTime() - since > millis * 1_000_000L;
+    }
+
+    private void writeLoop() {
+        try (OutputStream out = new BufferedOutputStream(process.getOutputStream(), 1 << 16)) {
+            while (true) {
+                byte[] f = queue.take();
+                writingSince = System.nanoTime();
+                while (f != null && f != END) {
+                    out.write(f);
+                    f = queue.poll();
+                }
+                out.flush();
+                writingSince = 0;
+                if (f == END) {
+                    return;   // closing stdin tells the worker to exit
+                }
+            }
+        } catch (IOException e) {
+            writingSince = 0;   // the worker is gone: the reader reports it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void readLoop() {
+        try {
+            MessageDecoder decoder = MessageDecoder.fromWorker(new BufferedInputStream(process.getInputStream(), 1 << 16));
+            Message m;
+            while ((m = decoder.next()) != null) {
+                events.message(this, m);
+            }
+        } catch (WireException e) {
+            // A crashing JVM prints its crash banner on stdout whatever its options say (seen with kill -SEGV): wait
+            // for it to exit by itself, so the cause logged is the crash; only a live worker is blamed and killed.
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    protocolError = e.getMessage();
+                    LOG.error("transcoder: codec worker {} broke the protocol ({}); killing it", process.pid(),
+                            e.getMessage());
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        } catch (IOException e) {
+            LOG.warn("transcoder: codec worker {}: reading its output failed: {}", process.pid(), e.toString());
+            process.destroyForcibly();
+        }
+        queue.clear();
+        queue.offer(END);   // frees the writer if it waits for work
+        int code;
+        try {
+            code = process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            code = -1;
+        }
+        String cause = ExitCause.describe(code) + (protocolError == null ? "" : " after a protocol error: " + protocolError);
+        events.exited(this, code, cause);
+    }
+
+    private void logLoop() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    LOG.info("[worker {}] {}", process.pid(), line.length() > 1000 ? line.substring(0, 1000) + "~" : line);
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone; the reader reports the exit
+        }
+    }
+
+    /** Stops the worker: stdin closed (it exits by itself), then SIGTERM, then SIGKILL. Blocks at most ~4 s. */
+    void stop() {
+        queue.clear();
+        queue.offer(END);
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(1, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(1, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Stops a worker that has not said READY: it reads stdin only once FFmpeg's natives are loaded (≈ 0.3 s after the
+     * JVM started), so closing stdin would keep the caller waiting that long; nothing is open in it yet. SIGTERM, then
+     * SIGKILL after 1 s. Blocks at most ~2 s.
+     */
+    void abort() {
+        queue.clear();
+        queue.offer(END);
+        process.destroy();
+        try {
+            if (!process.waitFor(1, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    /** CPU time (user + system) so far, -1 when the OS does not say. */
+    long cpuMillis() {
+        return process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+    }
+
+    /** Resident memory from /proc, -1 when unknown. */
+    long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not Linux
+        }
+        return -1;
+    }
+}

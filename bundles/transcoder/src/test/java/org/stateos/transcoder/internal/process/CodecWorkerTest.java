@@ -1,0 +1,302 @@
+package org.stateos.transcoder.internal.process;
+
+import org.stateos.transcoder.internal.Await;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.InterruptedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stateos.api.media.Frame;
+import org.stateos.transcoder.internal.codec.AdtsFixture;
+import org.stateos.transcoder.internal.codec.AudioCodec;
+import org.stateos.transcoder.internal.codec.AudioSpecificConfig;
+import org.stateos.transcoder.internal.codec.CodecListener;
+import org.stateos.transcoder.internal.codec.LocalCodec;
+import org.stateos.transcoder.internal.codec.OpusPacket;
+import org.stateos.transcoder.internal.codec.PcmDecoder;
+import org.stateos.transcoder.internal.worker.WorkerMain;
+
+/**
+ * A real codec worker JVM started from the test class path (this module's classes and codec-natives'): AAC in,
+ * decodable Opus out with the same times and bytes as in process; killed with SIGKILL and with SIGSEGV (the JVM
+ * turns it into a crash with an hs_err file, as a fault inside FFmpeg would be), noticed, restarted, transcoding again.
+ */
+public class CodecWorkerTest {
+    static final long INGEST0 = 1_700_000_000_000_000L;
+    @TempDir
+    Path dir;
+    CodecWorker worker;
+
+    /** This module's classes and codec-natives' classes: the two places a real node copies the worker's class path from. */
+    static WorkerClassPath testClassPath() {
+        return () -> codeSource(WorkerMain.class) + File.pathSeparator + codeSource(org.bytedeco.javacpp.Loader.class);
+    }
+
+    static String codeSource(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static CodecWorker newWorker(Path hsErrDir) {
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3);
+        return new CodecWorker(new WorkerLauncher(testClassPath(), options.jvmOptions(), hsErrDir, null), options);
+    }
+
+    @AfterEach
+    void close() {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, what, java.time.Duration.ofSeconds(30)); // a JVM start with natives on a loaded 2-core box
+    }
+
+    static final class Recorder implements CodecListener {
+        final List<OpusPacket> packets = new CopyOnWriteArrayList<>();
+        final List<Long> sources = new CopyOnWriteArrayList<>();
+        final List<String> failures = new CopyOnWriteArrayList<>();
+        final AtomicInteger unitFailures = new AtomicInteger();
+        final AtomicInteger restarts = new AtomicInteger();
+
+        @Override
+        public void packet(OpusPacket packet, long sourceIngestMicros) {
+            packets.add(packet);
+            sources.add(sourceIngestMicros);
+        }
+
+        @Override
+        public void unitFailed(int consecutive, String message) {
+            unitFailures.set(consecutive);
+        }
+
+        @Override
+        public void failed(String message) {
+            failures.add(message);
+        }
+
+        @Override
+        public void restarted() {
+            restarts.incrementAndGet();
+        }
+    }
+
+    static long pts(AdtsFixture aac, int i) {
+        return (long) i * 1024 * Frame.TIMEBASE / aac.sampleRate();
+    }
+
+    static void submit(AudioCodec codec, AdtsFixture aac, int from, int to) {
+        for (int i = from; i < to; i++) {
+            codec.submit(aac.units().get(i), pts(aac, i), INGEST0 + Frame.ticksToMicros(pts(aac, i)));
+        }
+    }
+
+    void awaitReady(int restarts) throws InterruptedException {
+        await(() -> worker.info().state().equals("READY") && worker.info().restarts() == restarts,
+                "the worker READY after " + restarts + " restarts: " + worker.info());
+    }
+
+    @Test
+    void transcodesAacToTheSameOpusAsInProcess() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        Recorder local = new Recorder();
+        try (AudioCodec inProcess = LocalCodec.FACTORY.open(asc, aac.config(), 64_000, local)) {
+            submit(inProcess, aac, 0, aac.units().size());
+        }
+        worker = newWorker(dir);
+        worker.start();
+        awaitReady(0);
+        Recorder remote = new Recorder();
+        AudioCodec codec = worker.open(asc, aac.config(), 64_000, remote);
+        assertEquals(2, codec.channels());
+        submit(codec, aac, 0, aac.units().size());
+        await(() -> remote.packets.size() == local.packets.size(), "as many packets as in process ("
+                + local.packets.size() + "): " + remote.packets.size());
+        for (int i = 0; i < local.packets.size(); i++) {
+            OpusPacket a = local.packets.get(i);
+            OpusPacket b = remote.packets.get(i);
+            assertEquals(a.pts(), b.pts(), "pts of packet " + i);
+            assertEquals(a.ingestMicros(), b.ingestMicros(), "ingest time of packet " + i);
+            assertEquals(local.sources.get(i), remote.sources.get(i), "source ingest time of packet " + i);
+            assertArrayEquals(a.data(), b.data(), "bytes of packet " + i);
+        }
+        float[] pcm = PcmDecoder.decode(AV_CODEC_ID_OPUS, null, 48_000, 2, remote.packets.stream().map(OpusPacket::data).toList());
+        double hz = PcmDecoder.frequency(pcm, 24_000, 72_000, 48_000);
+        assertTrue(Math.abs(hz - 1000) < 5, "the 1 kHz tone decoded from the worker's Opus: " + hz + " Hz");
+        assertTrue(PcmDecoder.rms(pcm, 24_000, 72_000) > 0.05, "above silence");
+        WorkerInfo info = worker.info();
+        assertEquals(aac.units().size(), info.framesIn());
+        assertEquals(local.packets.size(), info.framesOut());
+        assertEquals(1, info.pipelines());
+        assertTrue(info.cpuMillis() > 0 && info.rssKb() > 0, info.toString());
+        codec.close();
+        await(() -> worker.info().pipelines() == 0, "the pipeline closed");
+        assertEquals(List.of(), remote.failures);
+    }
+
+    @Test
+    void aKilledOrCrashedWorkerIsRestartedAndItsPipelinesReopened() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        worker = newWorker(dir);
+        worker.start();
+        awaitReady(0);
+        Recorder r = new Recorder();
+        AudioCodec codec = worker.open(asc, aac.config(), 64_000, r);
+        int third = aac.units().size() / 3;
+        submit(codec, aac, 0, third);
+        await(() -> r.packets.size() > 20, "packets before the kill");
+
+        long first = worker.info().pid();
+        ProcessHandle.of(first).orElseThrow().destroyForcibly();   // SIGKILL
+        awaitReady(1);
+        assertTrue(worker.info().lastExit().contains("signal 9 (SIGKILL"), worker.info().lastExit());
+        await(() -> r.restarts.get() == 1, "the pipeline told of the new worker");
+        int before = r.packets.size();
+        submit(codec, aac, third, 2 * third);
+        await(() -> r.packets.size() > before + 20, "packets from the second worker");
+
+        long second = worker.info().pid();
+        assertTrue(second != first);
+        Process kill = new ProcessBuilder("kill", "-SEGV", Long.toString(second)).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+        awaitReady(2);
+        String cause = worker.info().lastExit();
+        // the JVM's crash handler writes the report and, with core dumps off, exits with 1
+        assertTrue(cause.startsWith("crashed (exited (1); fatal error report ") && cause.contains("hs_err-" + second), cause);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("transcoder-worker-hs_err-" + second + ".log")),
+                    "the crash report in the error directory");
+        }
+        await(() -> r.restarts.get() == 2, "the pipeline told of the third worker");
+        int before3 = r.packets.size();
+        submit(codec, aac, 2 * third, aac.units().size());
+        await(() -> r.packets.size() > before3 + 20, "packets from the third worker");
+        assertEquals(List.of(), r.failures);
+        assertFalse(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    @Test
+    void aPipelineInThreeWorkersInARowThatDiedYoungIsFailedAndTheNextWorkerServesTheOthers() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        worker = newWorker(dir);
+        worker.start();
+        awaitReady(0);
+        Recorder poison = new Recorder();
+        worker.open(asc, aac.config(), 64_000, poison);
+        for (int crash = 1; crash <= 3; crash++) {
+            ProcessHandle.of(worker.info().pid()).orElseThrow().destroyForcibly();
+            awaitReady(crash);
+        }
+        assertEquals(2, poison.restarts.get(), "re-opened after the first two deaths");
+        assertEquals(1, poison.failures.size(), poison.failures.toString());
+        assertTrue(poison.failures.get(0).startsWith("the codec worker died 3 times in a row"), poison.failures.get(0));
+        assertEquals(0, worker.info().pipelines(), "not re-opened in the fourth worker");
+        Recorder other = new Recorder();
+        AudioCodec codec = worker.open(asc, aac.config(), 64_000, other);
+        submit(codec, aac, 0, aac.units().size());
+        await(() -> other.packets.size() > 20, "a new transcode served by the fourth worker");
+    }
+
+    @Test
+    void aacSentWhileNoWorkerRunsIsDroppedAndCounted() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        worker = newWorker(dir);   // not started
+        Recorder r = new Recorder();
+        AudioCodec codec = worker.open(AudioSpecificConfig.parse(aac.config()), aac.config(), 64_000, r);
+        submit(codec, aac, 0, 10);
+        assertEquals(10, worker.info().dropped());
+        worker.start();
+        awaitReady(0);
+        assertEquals(0, r.restarts.get(), "the first open is no restart");
+        submit(codec, aac, 10, aac.units().size());
+        await(() -> r.packets.size() > 20, "packets once the worker runs");
+    }
+
+    @Test
+    void brokenInputFailsThePipelineNotTheWorker() throws Exception {
+        worker = newWorker(dir);
+        worker.start();
+        awaitReady(0);
+        Recorder junk = new Recorder();
+        AudioCodec codec = worker.open(AudioSpecificConfig.parse(new byte[] {0x12, 0x10}), new byte[] {0x12, 0x10}, 64_000, junk);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 40; i++) {
+            byte[] unit = new byte[1 + random.nextInt(600)];
+            random.nextBytes(unit);
+            codec.submit(unit, i * 2090L, 0);
+        }
+        await(() -> junk.unitFailures.get() >= 30, "the refused units counted in a row: " + junk.unitFailures.get());
+        assertEquals(0, worker.info().restarts());
+        assertEquals("READY", worker.info().state());
+    }
+
+    @Test
+    void closeStopsTheWorkerProcess() throws Exception {
+        worker = newWorker(dir);
+        worker.start();
+        awaitReady(0);
+        long pid = worker.info().pid();
+        assertTrue(ProcessHandle.of(pid).orElseThrow().info().commandLine().orElse("").contains(WorkerLauncher.MARKER));
+        worker.close();
+        await(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the worker gone");
+        assertEquals("STOPPED", worker.info().state());
+        worker = null;
+    }
+
+    /**
+     * A deactivation (a refresh of media restarts the transcoder on the framework's refresh thread) must not wait for
+     * a worker start in progress: preparing the class path copies or checks ≈ 55 MB. close() interrupts it, and no
+     * worker process is started after it.
+     */
+    @Test
+    void closeInterruptsAStartInProgress() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        WorkerClassPath slow = () -> {
+            entered.countDown();
+            try {
+                new CountDownLatch(1).await(60, TimeUnit.SECONDS);   // a copy that would take a minute
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                throw new InterruptedIOException("stopped while preparing the worker's class path");
+            }
+            return testClassPath().classPath();
+        };
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3);
+        worker = new CodecWorker(new WorkerLauncher(slow, options.jvmOptions(), dir, null), options);
+        worker.start();
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "the start never prepared the class path");
+        worker.close();
+        assertTrue(interrupted.get(), "close() returned without interrupting the class path preparation");
+        assertEquals("STOPPED", worker.info().state());
+        assertEquals(-1, worker.info().pid());
+        assertEquals(null, worker.info().lastExit(), "an interrupted start is not reported as a failure");
+        worker = null;
+    }
+}
