@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,10 @@ final class Transcode implements StreamSubscriber {
     /** The listener of the codec now open; results of an older one are ignored. */
     private volatile Sink sink;
     private final AtomicBoolean discontinuity = new AtomicBoolean();
+    /** The pacer's clock: wall-clock microseconds, as frames' ingest times are. */
+    private final LongSupplier wallMicros = () -> Math.multiplyExact(System.currentTimeMillis(), 1000L);
+    /** Input frames not transcoded because they entered too long ago (counted with the pacer's stale packets). */
+    private final AtomicLong staleInputs = new AtomicLong();
 
     // Under codecLock
     private int sourceTrack = -1;
@@ -80,7 +85,7 @@ final class Transcode implements StreamSubscriber {
     void start(MediaService media, ScheduledExecutorService codecThreads) throws StreamNotFoundException {
         this.codecThreads = codecThreads;
         pacer = new OpusPacer(settings.paceDelayMillis() * 1000L, settings.paceMaxLateMillis() * 1000L, codecThreads,
-                () -> Math.multiplyExact(System.currentTimeMillis(), 1000L), p -> publish(p, codecThreads));
+                wallMicros, p -> publish(p, codecThreads));
         derived = media.publishDerived(stream, "transcoder aac->opus", reason -> stop("stream ended: " + reason, false));
         try {
             subscription = media.subscribe(stream, this, codecThreads);
@@ -166,6 +171,10 @@ final class Transcode implements StreamSubscriber {
                         return;
                     }
                 }
+                if (staleOnArrival(frame)) {
+                    staleInputs.incrementAndGet();
+                    return;
+                }
                 framesIn.incrementAndGet();
                 transcode(frame);
             }
@@ -173,6 +182,18 @@ final class Transcode implements StreamSubscriber {
             frame.release();
             cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu);
         }
+    }
+
+    /**
+     * Whether the frame entered the node longer than {@code pace.max.late.ms} ago: its Opus would be dropped as
+     * stale by the pacer anyway, so it is not transcoded. These are the stream's cached frames a starting transcode
+     * is handed (1-2 s of AAC): decoding them in one burst, in the codec worker right after its start especially,
+     * delayed the first live packets by up to a second, and the browser's audio buffer (and, through lip sync, the
+     * video) stayed that deep for the rest of the session.
+     */
+    private boolean staleOnArrival(Frame frame) {
+        long maxLateMicros = settings.paceMaxLateMillis() * 1000L;
+        return maxLateMicros > 0 && wallMicros.getAsLong() - frame.ingestMicros() > maxLateMicros;
     }
 
     private void transcode(Frame frame) {
@@ -344,6 +365,6 @@ final class Transcode implements StreamSubscriber {
         String state = error != null ? "FAILED" : stopped ? "STOPPED" : leases == 0 ? "IDLE" : "RUNNING";
         long[] pacing = pacer == null ? new long[3] : pacer.counts();
         return new TranscodeInfo(stream, state, leases, source, framesIn.get(), framesOut.get(), errors.get(),
-                cpuNanos.get() / 1_000_000, error, started, pacing[0], pacing[1], pacing[2]);
+                cpuNanos.get() / 1_000_000, error, started, pacing[0], pacing[1], pacing[2] + staleInputs.get());
     }
 }

@@ -105,6 +105,35 @@ class TranscoderComponentTest {
     }
 
     @Test
+    void aStartingTranscodeSkipsTheCachedFramesWhoseOpusWouldBeStale() throws Exception {
+        // pace.max.late.ms = 200: what entered the node more than 200 ms ago is not transcoded at all
+        Settings maxLate = new Settings(64_000, 32_000, 200, 1, 25, 4, 0, 200);
+        TranscoderComponent paced = new TranscoderComponent(maxLate, media);
+        try {
+            AdtsFixture aac = AdtsFixture.sine(dir);
+            TranscodeLease lease = paced.requestOpus("cam");
+            var subscriber = media.subscribers.get(0);
+            subscriber.onTrack(new TrackConfig(1, Codec.AAC, 1, aac.config(), 0, 0, aac.sampleRate(), aac.channels(), 1));
+            int backlog = aac.units().size() / 2;   // the cached GOP a new subscriber is handed: entered 2 s ago
+            long now = System.currentTimeMillis() * 1000L;
+            for (int i = 0; i < aac.units().size(); i++) {
+                long pts = (long) i * 1024 * Frame.TIMEBASE / aac.sampleRate();
+                long ingest = i < backlog ? now - 2_000_000 + Frame.ticksToMicros(pts) : System.currentTimeMillis() * 1000L;
+                subscriber.onFrame(new Frame(1, Codec.AAC, pts, pts, ingest, Frame.KEYFRAME, 1,
+                        Unpooled.wrappedBuffer(aac.units().get(i))));
+            }
+            await(() -> paced.transcodes().get(0).framesOut() > 0, "Opus from the live frames");
+            TranscodeInfo info = paced.transcodes().get(0);
+            assertEquals(aac.units().size() - backlog, info.framesIn(), "only the live frames reach the codec");
+            assertTrue(info.stale() >= backlog, "the skipped ones count as stale: " + info.stale());
+            assertEquals(0, info.errors());
+            lease.close();
+        } finally {
+            paced.close();
+        }
+    }
+
+    @Test
     void garbageAccessUnitsStopTheTranscodeWithAReasonAndNothingElse() throws Exception {
         TranscodeLease lease = transcoder.requestOpus("cam");
         var subscriber = media.subscribers.get(0);
