@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
+import org.stateos.transcoder.internal.Await;
 import org.stateos.transcoder.internal.codec.AdtsFixture;
 import org.stateos.transcoder.internal.codec.AudioCodec;
 import org.stateos.transcoder.internal.codec.AudioSpecificConfig;
@@ -32,9 +33,7 @@ public final class WorkerHopBench {
         AdtsFixture aac = AdtsFixture.sine(dir);   // 2 s, looped
         CodecWorker worker = CodecWorkerTest.newWorker(dir);
         worker.start();
-        while (!worker.info().state().equals("READY")) {
-            Thread.sleep(20);
-        }
+        Await.until(() -> worker.info().state().equals("READY"), "the worker READY", java.time.Duration.ofSeconds(30));
         System.out.printf("load before: %s", Files.readString(Path.of("/proc/loadavg")));
         for (int round = 1; round <= rounds; round++) {
             run("in-process", LocalCodec.FACTORY, aac, seconds, round);
