@@ -29,7 +29,15 @@ import org.stateos.webrtc.internal.srtp.SrtpProfile;
 public final class FloorBench {
     static final int HEADER = 12;
     static final int PAYLOAD = 1200;
-    static final String[] MODES = {"send", "gcm", "ctr_hmac", "gcm+send", "ctr_hmac+send", "send_woken", "gcm+send_woken"};
+    static final String[] MODES = {"send", "gcm", "ctr_hmac", "gcm+send", "ctr_hmac+send", "send_woken", "gcm+send_woken",
+            "gcm+send_fanout", "ctr_hmac+send_fanout"};
+    /** "_fanout" modes: this many destinations, each a socket of its own in the sink, each with its own SRTP keys. */
+    static final int FANOUT_SOCKETS = 100;
+    /**
+     * "_fanout" modes: packets sent to one destination before moving to the next. The node sends a frame's packets
+     * to one viewer, then to the next; a P-frame of the bench's 2.5 Mbit/s 30 fps stream is ~8 packets.
+     */
+    static final int FANOUT_RUN = 8;
 
     private FloorBench() {
     }
@@ -64,10 +72,18 @@ public final class FloorBench {
             return;
         }
         for (String mode : MODES) {
-            // "_woken": to the sink's blocking socket (see sink)
-            InetSocketAddress sink = new InetSocketAddress("127.0.0.1", mode.endsWith("_woken") ? port + 1 : port);
-            measure(mode, sink, 1.5); // warm-up: JIT, cipher init paths
-            System.out.println(measure(mode, sink, seconds).json());
+            // "_woken": to the sink's blocking socket; "_fanout": round robin over the sink's selector sockets (see sink)
+            InetSocketAddress[] sinks;
+            if (mode.endsWith("_fanout")) {
+                sinks = new InetSocketAddress[FANOUT_SOCKETS];
+                for (int i = 0; i < sinks.length; i++) {
+                    sinks[i] = new InetSocketAddress("127.0.0.1", port + 2 + i);
+                }
+            } else {
+                sinks = new InetSocketAddress[] {new InetSocketAddress("127.0.0.1", mode.endsWith("_woken") ? port + 1 : port)};
+            }
+            measure(mode, sinks, 1.5); // warm-up: JIT, cipher init paths
+            System.out.println(measure(mode, sinks, seconds).json());
         }
     }
 
@@ -77,7 +93,9 @@ public final class FloorBench {
      * receive, as every real receiver sleeps (the load client in its selector): on loopback the sender pays the
      * wake-up in its own context. Both stay up between the sender's modes, so every send mode reaches a socket
      * (a sink that left after an idle spell would turn the later modes into ICMP port-unreachable sends). Prints
-     * the counts when it ends.
+     * the counts when it ends. PORT+2 .. PORT+1+{@value #FANOUT_SOCKETS}: one socket per simulated viewer, all
+     * drained by one thread in one {@link java.nio.channels.Selector}, as the load client's reactor drains its
+     * viewers' sockets.
      */
     static void sink(int port, double seconds) throws Exception {
         DatagramChannel spin = DatagramChannel.open();
@@ -90,8 +108,10 @@ public final class FloorBench {
         spin.configureBlocking(false);
         java.util.concurrent.atomic.AtomicLong spun = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong woke = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong selected = new java.util.concurrent.atomic.AtomicLong();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("sink drained " + spun.get()
-                + " (spinning, port " + port + ") " + woke.get() + " (blocking, port " + (port + 1) + ")")));
+                + " (spinning, port " + port + ") " + woke.get() + " (blocking, port " + (port + 1) + ") " + selected.get()
+                + " (" + FANOUT_SOCKETS + " sockets in a selector, ports " + (port + 2) + "+)")));
         Thread blocking = new Thread(() -> {
             ByteBuffer b = ByteBuffer.allocateDirect(2048);
             try {
@@ -106,6 +126,33 @@ public final class FloorBench {
         }, "sink-blocking");
         blocking.setDaemon(true);
         blocking.start();
+        java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+        for (int i = 0; i < FANOUT_SOCKETS; i++) {
+            DatagramChannel ch = DatagramChannel.open();
+            ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            ch.bind(new InetSocketAddress("127.0.0.1", port + 2 + i));
+            ch.configureBlocking(false);
+            ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
+        }
+        Thread fanout = new Thread(() -> {
+            ByteBuffer fb = ByteBuffer.allocateDirect(2048);
+            try {
+                while (true) {
+                    selector.select();
+                    for (java.nio.channels.SelectionKey k : selector.selectedKeys()) {
+                        DatagramChannel ch = (DatagramChannel) k.channel();
+                        for (fb.clear(); ch.receive(fb) != null; fb.clear()) {
+                            selected.incrementAndGet();
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (java.io.IOException closed) {
+                // the process ends
+            }
+        }, "sink-selector");
+        fanout.setDaemon(true);
+        fanout.start();
         ByteBuffer b = ByteBuffer.allocateDirect(2048);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         System.out.println("sink ready");
@@ -120,18 +167,22 @@ public final class FloorBench {
         }
     }
 
-    static Result measure(String mode, InetSocketAddress sink, double seconds) throws Exception {
+    static Result measure(String mode, InetSocketAddress[] sinks, double seconds) throws Exception {
         boolean send = mode.contains("send");
-        SrtpContext ctx = null;
+        // One SRTP context per destination, as the node keeps one per viewer: the fan-out modes touch as many keys.
+        SrtpContext[] contexts = new SrtpContext[sinks.length];
         if (mode.startsWith("gcm") || mode.startsWith("ctr_hmac")) {
             SrtpProfile profile = mode.startsWith("gcm") ? SrtpProfile.AEAD_AES_128_GCM : SrtpProfile.AES_CM_128_HMAC_SHA1_80;
             SecureRandom r = new SecureRandom();
-            byte[] key = new byte[profile.keyBytes];
-            byte[] salt = new byte[profile.saltBytes];
-            r.nextBytes(key);
-            r.nextBytes(salt);
-            ctx = new SrtpContext(profile, key, salt);
+            for (int i = 0; i < contexts.length; i++) {
+                byte[] key = new byte[profile.keyBytes];
+                byte[] salt = new byte[profile.saltBytes];
+                r.nextBytes(key);
+                r.nextBytes(salt);
+                contexts[i] = new SrtpContext(profile, key, salt);
+            }
         }
+        int run = sinks.length > 1 ? FANOUT_RUN : 256;
         ByteBuf p = Unpooled.directBuffer(HEADER + PAYLOAD + 16);
         p.writeByte(0x80).writeByte(96).writeShort(0).writeInt(0).writeInt(0x1234_5678);
         p.writeZero(PAYLOAD);
@@ -139,16 +190,22 @@ public final class FloorBench {
         try (DatagramChannel ch = DatagramChannel.open()) {
             ch.configureBlocking(false); // as Netty's NIO datagram channel
             long packets = 0;
-            int seq = 1000;
+            int[] seqs = new int[sinks.length]; // each destination's own sequence, as each viewer's RTP stream has
+            java.util.Arrays.fill(seqs, 1000);
             long timestamp = 0;
             long start = System.nanoTime();
             long cpuStart = threads.getCurrentThreadCpuTime();
             // The budget is CPU time, not wall time: on a shared core the thread may get a fraction of it, and the
             // warm-up must still reach the JIT's compiled code.
             long budget = (long) (seconds * 1e9);
+            int d = 0;
             while (true) {
-                for (int i = 0; i < 256; i++) {
-                    seq = (seq + 1) & 0xFFFF;
+                InetSocketAddress sink = sinks[d];
+                SrtpContext ctx = contexts[d];
+                int dest = d;
+                d = (d + 1) % sinks.length;
+                for (int i = 0; i < run; i++) {
+                    int seq = seqs[dest] = (seqs[dest] + 1) & 0xFFFF;
                     timestamp += 3000;
                     p.setIndex(0, HEADER + PAYLOAD);
                     p.setShort(2, seq);
@@ -162,8 +219,9 @@ public final class FloorBench {
                         }
                     }
                 }
-                packets += 256;
-                if (threads.getCurrentThreadCpuTime() - cpuStart >= budget) {
+                packets += run;
+                // the CPU clock is a system call: read it every 256 packets, as before the fan-out modes existed
+                if ((packets & 255) == 0 && threads.getCurrentThreadCpuTime() - cpuStart >= budget) {
                     break;
                 }
             }

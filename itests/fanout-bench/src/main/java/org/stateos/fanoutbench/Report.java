@@ -144,9 +144,11 @@ final class Report {
             }
             JsonObject wm = floor.get(Floor.modeFor(b.srtpProfile()) + "_woken");
             double wokenUs = wm == null ? Double.NaN : wm.get("cpu_us_per_packet").getAsDouble();
+            JsonObject fo = floor.get(Floor.modeFor(b.srtpProfile()) + "_fanout");
+            double fanoutUs = fo == null ? Double.NaN : fo.get("cpu_us_per_packet").getAsDouble();
             t.append(String.format(Locale.ROOT, "  N=%d->%d: %.3f %% of a core per viewer, %.2f us/packet -> %.2fx the floor"
-                    + " (%.2fx the floor with a woken receiver)%n", a.receiving(), b.receiving(), slope * 100, us,
-                    us / floorUs, us / wokenUs));
+                    + " (%.2fx the floor with a woken receiver, %.2fx the floor sending to %d sockets)%n", a.receiving(),
+                    b.receiving(), slope * 100, us, us / floorUs, us / wokenUs, us / fanoutUs, FloorBench.FANOUT_SOCKETS));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("from", a.receiving());
             m.put("to", b.receiving());
@@ -154,6 +156,7 @@ final class Report {
             m.put("us_per_packet", us);
             m.put("over_floor", us / floorUs);
             m.put("over_floor_woken_receiver", us / wokenUs);
+            m.put("over_floor_fanout_sockets", us / fanoutUs);
             slopes.add(m);
         }
         summary.put("stateos_marginal_slopes", slopes);
