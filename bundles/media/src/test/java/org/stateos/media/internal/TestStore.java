@@ -13,8 +13,14 @@ public final class TestStore {
     private TestStore() {}
 
     public static LogStructuredStore open(Path dir) {
-        Map<String, Object> overrides = Map.of("device_path", dir.resolve("store/store.img").toString(),
-                "device_size_bytes", 256L << 20);
+        return open(dir, Map.of());
+    }
+
+    /** As {@link #open(Path)} with some settings changed ({@code StoreConfig} method names, e.g. cache_unit_bytes). */
+    public static LogStructuredStore open(Path dir, Map<String, Object> settings) {
+        Map<String, Object> overrides = new java.util.HashMap<>(settings);
+        overrides.put("device_path", dir.resolve("store/store.img").toString());
+        overrides.put("device_size_bytes", 256L << 20);
         StoreConfig cfg = (StoreConfig) Proxy.newProxyInstance(StoreConfig.class.getClassLoader(),
                 new Class<?>[] {StoreConfig.class}, (proxy, m, args) -> {
                     if (m.getName().equals("annotationType")) {

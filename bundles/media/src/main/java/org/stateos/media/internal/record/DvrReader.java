@@ -38,7 +38,7 @@ public final class DvrReader {
     private final UnitStore store;
     private final Executor reads;
 
-    /** @param reads where store reads run (they may block on the disk) */
+    /** @param reads where each step after a store read runs (the verification, the write to the sink) */
     public DvrReader(UnitStore store, Executor reads) {
         this.store = store;
         this.reads = reads;
@@ -58,7 +58,9 @@ public final class DvrReader {
     }
 
     private CompletionStage<Optional<Unit>> read(UnitId id) {
-        return CompletableFuture.supplyAsync(() -> store.get(id), reads).thenCompose(Function.identity());
+        // get never blocks (the store reads on its own threads); what follows runs on `reads` whichever thread
+        // completed it, the store's or (a cached unit) this one: never inline, never on the store's read threads
+        return store.get(id).toCompletableFuture().thenApplyAsync(Function.identity(), reads);
     }
 
     private final class State {

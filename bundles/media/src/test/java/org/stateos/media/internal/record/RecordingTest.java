@@ -9,8 +9,12 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -108,9 +112,38 @@ class RecordingTest {
             }
             assertEquals(new DvrReader.Result(4, 0, Files.size(mp4), false), r);
             assertEquals(100, H264Source.countFrames(mp4));
+
             registry.close();
+            // A long range is a loop of tasks on the reader's executor, never a recursion as deep as the range
+            // (here one fragment 3000 times, each get completing at once from the unit cache), and every step
+            // after a read runs there, not on the store's read threads (the same store reopened without its
+            // cache: every get is a device read on a store thread).
+            assertLongRangeRunsOnTheReadersExecutor(store, video.get(0), 3000);
+            TestStore.close(store);
+            LogStructuredStore uncached = TestStore.open(dir, Map.of("cache_unit_bytes", 0L));
+            try {
+                assertLongRangeRunsOnTheReadersExecutor(uncached, video.get(0), 200);
+            } finally {
+                TestStore.close(uncached);
+            }
         } finally {
             TestStore.close(store);
+        }
+    }
+
+    private static void assertLongRangeRunsOnTheReadersExecutor(UnitStore store, IndexEntry fragment, int times)
+            throws Exception {
+        ExecutorService steps = Executors.newSingleThreadExecutor(task -> new Thread(task, "dvr-steps"));
+        try {
+            Set<String> writers = ConcurrentHashMap.newKeySet();
+            DvrReader.Result r = new DvrReader(store, steps).copy(Collections.nCopies(times, fragment), b -> {
+                writers.add(Thread.currentThread().getName());
+                return CompletableFuture.completedFuture(null);
+            }).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertEquals(times, r.fragments());
+            assertEquals(Set.of("dvr-steps"), writers);
+        } finally {
+            steps.shutdownNow();
         }
     }
 
