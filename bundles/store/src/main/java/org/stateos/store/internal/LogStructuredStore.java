@@ -258,6 +258,11 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
     }
 
     @Override
+    public Optional<Unit> read(UnitId id) throws IOException {
+        return core().read(id);
+    }
+
+    @Override
     public CompletionStage<Boolean> has(UnitId id) {
         try {
             return core().has(id);

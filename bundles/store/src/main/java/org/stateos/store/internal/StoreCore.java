@@ -529,6 +529,19 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         return f;
     }
 
+    @Override
+    public Optional<Unit> read(UnitId id) throws IOException {
+        if (closed) {
+            throw new StoreClosedException("the unit store is closed");
+        }
+        Unit cached = cache.get(id);   // counted as get counts it: a hit, or a miss the device read follows
+        if (cached != null) {
+            touchLastAccess(id);
+            return Optional.of(cached);
+        }
+        return Optional.ofNullable(loadMissed(id));
+    }
+
     /** The verified unit, or null when not held. */
     Unit load(UnitId id) throws IOException {
         ensureOpen();

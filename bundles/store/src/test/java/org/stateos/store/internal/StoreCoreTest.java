@@ -446,6 +446,36 @@ class StoreCoreTest {
     }
 
     @Test
+    void readIsGetOnTheCallersThread() throws IOException {
+        settings = settings.withHashOnRead(true);
+        UnitId a = put(text("read me here"));
+        store = open(); // a fresh store: nothing cached
+        assertEquals(a, store.read(a).orElseThrow().id());
+        assertEquals(Thread.currentThread().getName(), log.lastReadThread, "the device read ran on the caller's thread");
+        log.lastReadThread = null;
+        assertEquals(a, store.read(a).orElseThrow().id()); // cached now: no read at all
+        assertEquals(null, log.lastReadThread);
+        assertTrue(store.read(UnitId.of(new byte[] {9})).isEmpty());
+
+        // corrupt bytes are thrown, as get completes with them: checksum, then hash
+        Unit v = text("other");
+        put(v);
+        StoreCore fresh = open();
+        log.corruptCrc(RecordKinds.UNIT, v.id().bytes());
+        CorruptUnitException c = assertThrows(CorruptUnitException.class, () -> fresh.read(v.id()));
+        assertTrue(c.getMessage().contains("checksum"), c.getMessage());
+        Unit w = text("third");
+        put(w);
+        StoreCore fresh2 = open();
+        log.flip(RecordKinds.UNIT, w.id().bytes(), w.encodedSize() - 1);
+        CorruptUnitException h = assertThrows(CorruptUnitException.class, () -> fresh2.read(w.id()));
+        assertTrue(h.getMessage().contains("hash to"), h.getMessage());
+
+        store.close();
+        assertThrows(StoreClosedException.class, () -> store.read(a));
+    }
+
+    @Test
     void getReadsTheDeviceOnTheStoresReadThreadsNotTheCallers() {
         UnitId a = put(text("read me"));
         store = open(); // a fresh store: nothing cached

@@ -64,6 +64,8 @@ public final class StoreBench {
     private final long writeBytes;
     private final boolean keep;
     private final boolean copyGets;
+    /** --api=units: UnitStore.read on the reader's own thread instead of UnitStore.get (the store's read threads). */
+    private final boolean blockingUnitReads;
     /** Measure through the store's service (UnitStore: units, ids, the read threads) rather than its engine. */
     private final boolean unitsApi;
     /** Mean latency of one I/O of the last fio run (its lat_ns: submission to completion), microseconds. */
@@ -91,6 +93,11 @@ public final class StoreBench {
             case "copy" -> true;
             default -> throw new IllegalArgumentException("--get=view|copy");
         };
+        blockingUnitReads = switch (o.getOrDefault("unit-get", "get")) {
+            case "get" -> false;
+            case "read" -> true;
+            default -> throw new IllegalArgumentException("--unit-get=get|read");
+        };
         unitsApi = switch (o.getOrDefault("api", "engine")) {
             case "units" -> true;
             case "engine" -> false;
@@ -103,7 +110,7 @@ public final class StoreBench {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
-                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--keep=true]");
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read] [--keep=true]");
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -413,7 +420,7 @@ public final class StoreBench {
                                 while (System.nanoTime() < readDeadline) {
                                     byte[] key = keyArray[rnd.nextInt(keyArray.length)];
                                     if (api != null) {
-                                        int size = api.get(key);
+                                        int size = blockingUnitReads ? api.read(key) : api.get(key);
                                         if (size != unitBytes) {
                                             throw new IllegalStateException("get returned a unit of " + size + " bytes");
                                         }
@@ -699,7 +706,8 @@ public final class StoreBench {
     private long runCounter;
 
     private String getPath() {
-        return unitsApi ? "UnitStore.get: read threads, CRC32C, one copy" : copyGets ? "engine read(): copied" : "engine readView(): no copy";
+        return unitsApi ? (blockingUnitReads ? "UnitStore.read: on the reader's thread, CRC32C, one copy"
+                : "UnitStore.get: read threads, CRC32C, one copy") : copyGets ? "engine read(): copied" : "engine readView(): no copy";
     }
 
     private static byte[] bytesOf(ByteBuffer b) {

@@ -82,6 +82,16 @@ final class UnitApi implements AutoCloseable {
         }
     }
 
+    /** The unit's encoded size, read through the store's blocking read on this thread. */
+    int read(byte[] id) {
+        try {
+            return store.read(UnitId.fromBytes(id)).orElseThrow(() -> new IllegalStateException("a unit the bench put is missing"))
+                    .encodedSize();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The unit's encoded size, read through the store's get. */
     int get(byte[] id) {
         Optional<Unit> u = store.get(UnitId.fromBytes(id)).toCompletableFuture().join();

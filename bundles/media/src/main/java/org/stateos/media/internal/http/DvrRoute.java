@@ -48,11 +48,10 @@ public final class DvrRoute implements HttpRoute {
     private volatile UnitStore store;
 
     /*
-     * Why a thread of its own: UnitStore.get reads on the store's own threads, but it completes on the caller's
-     * thread when the unit is cached, and each fragment's verification and write then ran inline: one thread
-     * per download step keeps that work off the event loop and off the store's read threads, and turns a long
-     * range of cached fragments into a loop of tasks instead of a recursion as deep as the range. One thread:
-     * DVR downloads are rare and sequential per client.
+     * Why a thread of its own: it reads with UnitStore.read, which blocks on the disk (and saves get's two thread
+     * hops per fragment), and runs each fragment's verification and write, off the event loop and off the store's
+     * threads; every fragment is a new task on it, so a long range is a loop, not a recursion as deep as the
+     * range. One thread: DVR downloads are rare and sequential per client.
      */
     private final ExecutorService reads;
 

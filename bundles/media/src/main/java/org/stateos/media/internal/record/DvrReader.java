@@ -1,11 +1,12 @@
 package org.stateos.media.internal.record;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public final class DvrReader {
     private final UnitStore store;
     private final Executor reads;
 
-    /** @param reads where each step after a store read runs (the verification, the write to the sink) */
+    /** @param reads where the store reads (they block on the disk) and each step after one runs */
     public DvrReader(UnitStore store, Executor reads) {
         this.store = store;
         this.reads = reads;
@@ -58,9 +59,15 @@ public final class DvrReader {
     }
 
     private CompletionStage<Optional<Unit>> read(UnitId id) {
-        // get never blocks (the store reads on its own threads); what follows runs on `reads` whichever thread
-        // completed it, the store's or (a cached unit) this one: never inline, never on the store's read threads
-        return store.get(id).toCompletableFuture().thenApplyAsync(Function.identity(), reads);
+        // The blocking read on `reads`, a thread of this download's own (not the store's get, which would hop to the
+        // store's read threads and back); what follows runs there too, as a new task for every fragment.
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.read(id);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, reads);
     }
 
     private final class State {
