@@ -2,11 +2,9 @@ package org.stateos.transcoder.internal.process;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +31,8 @@ final class WorkerProcess {
     /** AAC units waiting for the worker's stdin; beyond this they are dropped (the worker is far behind or hung). */
     static final int QUEUE = 4_096;
     private static final byte[] END = new byte[0];
+    /** Bytes of one stderr line logged (and held); the rest of a longer line is counted, not kept. */
+    static final int MAX_LOG_LINE = 1000;
     /** Environment variables a JVM takes options (agents, class paths) from: never inherited by the worker. */
     private static final List<String> JVM_ENV = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
             "CLASSPATH", "JAVA_OPTS");
@@ -155,13 +155,14 @@ final class WorkerProcess {
     }
 
     private void logLoop() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    LOG.info("[worker {}] {}", process.pid(), line.length() > 1000 ? line.substring(0, 1000) + "~" : line);
+        try (InputStream err = process.getErrorStream()) {
+            StderrLines.copy(err, MAX_LOG_LINE, (line, cut) -> {
+                if (cut > 0) {
+                    LOG.info("[worker {}] {}~ ({} more bytes of this line not logged)", process.pid(), line, cut);
+                } else if (!line.isBlank()) {
+                    LOG.info("[worker {}] {}", process.pid(), line);
                 }
-            }
+            });
         } catch (IOException e) {
             // the process is gone; the reader reports the exit
         }
