@@ -87,7 +87,10 @@ final class WorkerProcess {
         return queue.offer(frame);
     }
 
-    /** True when one write to stdin has been blocked longer than {@code millis}: the worker stopped reading. */
+    /**
+     * True when one write to stdin (one unit, or the flush of the 64 KB buffer: the pipe holds 64 KB more) has been
+     * blocked longer than {@code millis}: the worker stopped reading.
+     */
     boolean stalled(long millis) {
         long since = writingSince;
         return since != 0 && System.nanoTime() - since > millis * 1_000_000L;
@@ -97,11 +100,15 @@ final class WorkerProcess {
         try (OutputStream out = new BufferedOutputStream(process.getOutputStream(), 1 << 16)) {
             while (true) {
                 byte[] f = queue.take();
-                writingSince = System.nanoTime();
+                // stamped per write, not per batch: a worker that reads steadily but slower than units arrive keeps
+                // the queue from ever emptying, and is slow, not hung (review 5)
                 while (f != null && f != END) {
+                    writingSince = System.nanoTime();
                     out.write(f);
+                    writingSince = 0;
                     f = queue.poll();
                 }
+                writingSince = System.nanoTime();
                 out.flush();
                 writingSince = 0;
                 if (f == END) {

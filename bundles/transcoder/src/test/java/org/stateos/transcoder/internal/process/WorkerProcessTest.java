@@ -1,6 +1,7 @@
 package org.stateos.transcoder.internal.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -10,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.stateos.transcoder.internal.Await;
@@ -66,6 +70,66 @@ class WorkerProcessTest {
             assertTrue(grown < 16L << 20, "the heap grew by " + (grown >> 20) + " MB for one " + mb
                     + " MB stderr line without an end");
         } finally {
+            p.kill();
+        }
+    }
+
+    /** Offers 1 KB frames to {@code p} until stopped (parking 1 ms while its queue is full); counts the accepted. */
+    static Thread producer(WorkerProcess p, AtomicBoolean stop, AtomicLong accepted) {
+        Thread t = new Thread(() -> {
+            byte[] frame = new byte[1024];
+            while (!stop.get()) {
+                if (p.send(frame)) {
+                    accepted.incrementAndGet();
+                } else {
+                    LockSupport.parkNanos(1_000_000L);
+                }
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    /**
+     * Review 5: the stall stamp was set once per batch of writes, and a worker that reads steadily but slower than
+     * units arrive never lets the queue empty, so it was "stalled" (and would be killed as hung) while reading.
+     */
+    @Test
+    void aSlowButReadingWorkerIsNotStalled() throws Exception {
+        WorkerProcess p = WorkerProcess.start(List.of("sh", "-c",
+                "while :; do head -c 4096 >/dev/null || exit; sleep 0.01; done"), NONE);
+        p.begin();
+        AtomicLong accepted = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean stalled = new AtomicBoolean();
+        Thread producer = producer(p, stop, accepted);
+        try {
+            // the queue fills within the first second; the old stamp said "stalled" 2 s after that
+            long start = System.nanoTime();
+            Await.until(() -> {
+                stalled.compareAndSet(false, p.stalled(2_000));
+                return System.nanoTime() - start > 6_000_000_000L && accepted.get() > WorkerProcess.QUEUE + 200;
+            }, "6 s of a slow reader, the queue full and still draining: " + accepted, Duration.ofSeconds(60));
+            assertFalse(stalled.get(), "called stalled although it read all along (" + accepted + " frames accepted)");
+        } finally {
+            stop.set(true);
+            producer.join();
+            p.kill();
+        }
+    }
+
+    @Test
+    void aWorkerThatStopsReadingIsStalled() throws Exception {
+        WorkerProcess p = WorkerProcess.start(List.of("sh", "-c", "exec sleep 60"), NONE);
+        p.begin();
+        AtomicLong accepted = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread producer = producer(p, stop, accepted);
+        try {
+            Await.until(() -> p.stalled(500), "stalled(500) of a worker that reads nothing", Duration.ofSeconds(30));
+        } finally {
+            stop.set(true);
+            producer.join();
             p.kill();
         }
     }
