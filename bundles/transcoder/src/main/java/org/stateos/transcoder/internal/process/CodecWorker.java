@@ -184,7 +184,7 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         for (Channel c : channels.values()) {
             if (c.on == p) {
                 c.on = null;
-                c.crashes = healthy ? 1 : c.crashes + 1;
+                c.crashes = healthy ? 0 : c.crashes + 1;   // a healthy worker's death ends the run of young ones
                 if (!closed && c.crashes >= options.maxCrashes()) {
                     channels.remove(c.id);
                     blamed.add(c);

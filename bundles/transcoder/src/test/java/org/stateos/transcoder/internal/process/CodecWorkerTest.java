@@ -223,6 +223,37 @@ public class CodecWorkerTest {
         await(() -> other.packets.size() > 20, "a new transcode served by the fourth worker");
     }
 
+    /**
+     * Review 5: a healthy worker's death counted as the first of the young deaths in a row, so with
+     * worker.max.crashes = 1 one death of a worker that had run for hours failed every transcode in it.
+     */
+    @Test
+    void theDeathOfAHealthyWorkerIsNotCountedAgainstItsPipelines() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 2_000, 5_000, 1);
+        worker = new CodecWorker(new WorkerLauncher(testClassPath(), options.jvmOptions(), dir, null), options);
+        worker.start();
+        awaitReady(0);
+        Recorder r = new Recorder();
+        AudioCodec codec = worker.open(asc, aac.config(), 64_000, r);
+        int half = aac.units().size() / 2;
+        submit(codec, aac, 0, half);
+        await(() -> r.packets.size() > 20, "packets from the first worker");
+        java.time.Instant since = worker.info().since();
+        await(() -> java.time.Duration.between(since, java.time.Instant.now()).toMillis() > 2_500,
+                "the worker to have lived longer than worker.healthy.ms (2 s)");
+        ProcessHandle.of(worker.info().pid()).orElseThrow().destroyForcibly();
+        awaitReady(1);
+        await(() -> r.restarts.get() == 1 || !r.failures.isEmpty(), "the pipeline re-opened or failed");
+        assertEquals(List.of(), r.failures, "one death of a healthy worker with worker.max.crashes = 1");
+        assertEquals(1, r.restarts.get());
+        assertEquals(1, worker.info().pipelines());
+        int before = r.packets.size();
+        submit(codec, aac, half, aac.units().size());
+        await(() -> r.packets.size() > before + 20, "packets from the second worker");
+    }
+
     @Test
     void aacSentWhileNoWorkerRunsIsDroppedAndCounted() throws Exception {
         AdtsFixture aac = AdtsFixture.sine(dir);
