@@ -69,4 +69,9 @@ public @interface TranscoderConfig {
             + "died within worker.healthy.ms is stopped as FAILED (its input is taken to crash FFmpeg), so the other "
             + "streams keep their audio")
     int worker_max_crashes() default 3;
+
+    @AttributeDefinition(description = "A codec worker that has not said READY this long after its JVM started is "
+            + "killed as hung in its start and counts as a young death for every transcode waiting for it "
+            + "(worker.max.crashes, the restart delays), milliseconds (at least 1000)")
+    int worker_start_ms() default 30_000;
 }

@@ -12,18 +12,22 @@ import java.util.List;
  *                            kills it as hung
  * @param maxCrashes          a pipeline open in this many workers in a row that each died before being healthy is
  *                            failed (a stream whose input crashes FFmpeg must not silence the others for good)
+ * @param startMillis         a worker that has not said READY this long after its JVM started is killed as hung in
+ *                            its start, a young death for every pipeline waiting for it
  */
 public record WorkerOptions(List<String> jvmOptions, long restartInitialMillis, long restartMaxMillis,
-        long healthyMillis, long stallMillis, int maxCrashes) {
+        long healthyMillis, long stallMillis, int maxCrashes, long startMillis) {
 
     public static final List<String> DEFAULT_JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** READY comes 0.3-1 s after the JVM starts (seconds on a loaded box): 30 s is a hang, not a slow start. */
+    public static final long DEFAULT_START_MILLIS = 30_000;
 
     public WorkerOptions {
         jvmOptions = List.copyOf(jvmOptions);
         if (restartInitialMillis < 1 || restartMaxMillis < restartInitialMillis || healthyMillis < 1
-                || stallMillis < 100 || maxCrashes < 1) {
+                || stallMillis < 100 || maxCrashes < 1 || startMillis < 1_000) {
             throw new IllegalArgumentException("worker restart delays need 1 <= initial <= max, healthy >= 1 ms, "
-                    + "stall >= 100 ms, max crashes >= 1");
+                    + "stall >= 100 ms, max crashes >= 1, start >= 1000 ms");
         }
         for (String o : jvmOptions) {
             if (!o.startsWith("-X") && !o.startsWith("-D")) {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
+    static final long START = WorkerOptions.DEFAULT_START_MILLIS;
     @Test
     void doublesUpToTheMaximumAndStartsAgainAfterAHealthyRun() {
         Backoff b = new Backoff(200, 10_000, 60_000);
@@ -26,12 +27,12 @@ class BackoffTest {
     void workerOptionsRefuseWhatWouldLoadCodeFromElsewhere() {
         assertEquals(List.of("-Xmx64m", "-XX:+UseSerialGC"), WorkerOptions.parse("  -Xmx64m \t-XX:+UseSerialGC "));
         assertThrows(IllegalArgumentException.class,
-                () -> new WorkerOptions(List.of("-javaagent:/tmp/a.jar"), 200, 10_000, 60_000, 5_000, 3));
+                () -> new WorkerOptions(List.of("-javaagent:/tmp/a.jar"), 200, 10_000, 60_000, 5_000, 3, START));
         assertThrows(IllegalArgumentException.class,
-                () -> new WorkerOptions(List.of("-Xbootclasspath/a:/tmp"), 200, 10_000, 60_000, 5_000, 3));
+                () -> new WorkerOptions(List.of("-Xbootclasspath/a:/tmp"), 200, 10_000, 60_000, 5_000, 3, START));
         assertThrows(IllegalArgumentException.class,
-                () -> new WorkerOptions(List.of("-XX:VMOptionsFile=/tmp/x"), 200, 10_000, 60_000, 5_000, 3));
-        assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(List.of(), 500, 100, 60_000, 5_000, 3));
+                () -> new WorkerOptions(List.of("-XX:VMOptionsFile=/tmp/x"), 200, 10_000, 60_000, 5_000, 3, START));
+        assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(List.of(), 500, 100, 60_000, 5_000, 3, START));
     }
 
     @Test

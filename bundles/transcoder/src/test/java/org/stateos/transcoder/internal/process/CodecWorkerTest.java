@@ -41,6 +41,7 @@ import org.stateos.transcoder.internal.worker.WorkerMain;
  * turns it into a crash with an hs_err file, as a fault inside FFmpeg would be), noticed, restarted, transcoding again.
  */
 public class CodecWorkerTest {
+    static final long START = WorkerOptions.DEFAULT_START_MILLIS;
     static final long INGEST0 = 1_700_000_000_000_000L;
     @TempDir
     Path dir;
@@ -60,7 +61,7 @@ public class CodecWorkerTest {
     }
 
     public static CodecWorker newWorker(Path hsErrDir) {
-        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3);
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3, START);
         return new CodecWorker(new WorkerLauncher(testClassPath(), options.jvmOptions(), hsErrDir, null), options);
     }
 
@@ -231,7 +232,7 @@ public class CodecWorkerTest {
     void theDeathOfAHealthyWorkerIsNotCountedAgainstItsPipelines() throws Exception {
         AdtsFixture aac = AdtsFixture.sine(dir);
         AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
-        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 2_000, 5_000, 1);
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 2_000, 5_000, 1, START);
         worker = new CodecWorker(new WorkerLauncher(testClassPath(), options.jvmOptions(), dir, null), options);
         worker.start();
         awaitReady(0);
@@ -252,6 +253,42 @@ public class CodecWorkerTest {
         int before = r.packets.size();
         submit(codec, aac, half, aac.units().size());
         await(() -> r.packets.size() > before + 20, "packets from the second worker");
+    }
+
+    /**
+     * Review 5: a worker hung before READY (here a WorkerMain that only sleeps) was never killed: STARTING for good,
+     * every transcode's audio dropped, none told. Now it is killed after worker.start.ms as a young death for every
+     * pipeline waiting for it, restarted with the backoff, and the pipelines fail after worker.max.crashes.
+     */
+    @Test
+    void aWorkerThatNeverSaysReadyIsKilledRestartedAndItsTranscodesTold() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/org/stateos/transcoder/internal/worker"));
+        Files.writeString(src.resolve("WorkerMain.java"), "package org.stateos.transcoder.internal.worker;"
+                + " public class WorkerMain { public static void main(String[] a) throws Exception {"
+                + " Thread.sleep(Long.MAX_VALUE); } }");
+        Path hung = Files.createDirectories(dir.resolve("hung"));
+        assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", hung.toString(),
+                src.resolve("WorkerMain.java").toString()));
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 2, 1_000);
+        worker = new CodecWorker(new WorkerLauncher(hung::toString, options.jvmOptions(), dir, null), options);
+        worker.start();
+        await(() -> worker.info().pid() > 0, "a worker process");
+        long first = worker.info().pid();
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        Recorder r = new Recorder();
+        AudioCodec codec = worker.open(AudioSpecificConfig.parse(aac.config()), aac.config(), 64_000, r);
+        submit(codec, aac, 0, 5);
+        await(() -> !r.failures.isEmpty(), "the transcode told, after two workers that never said READY: "
+                + worker.info());
+        assertEquals(1, r.failures.size(), r.failures.toString());
+        assertTrue(r.failures.get(0).startsWith("the codec worker died 2 times in a row")
+                && r.failures.get(0).contains("no READY within 1000 ms"), r.failures.get(0));
+        assertTrue(worker.info().restarts() >= 1, worker.info().toString());
+        assertTrue(worker.info().lastExit().startsWith("no READY within 1000 ms, killed as hung in its start (killed "
+                + "by signal 9"), worker.info().lastExit());
+        assertEquals(0, worker.info().pipelines());
+        assertEquals(0, r.restarts.get(), "never opened anywhere");
+        await(() -> !ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "the hung worker gone");
     }
 
     @Test
@@ -319,7 +356,7 @@ public class CodecWorkerTest {
             }
             return testClassPath().classPath();
         };
-        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3);
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3, START);
         worker = new CodecWorker(new WorkerLauncher(slow, options.jvmOptions(), dir, null), options);
         worker.start();
         assertTrue(entered.await(30, TimeUnit.SECONDS), "the start never prepared the class path");
