@@ -18,6 +18,16 @@ import java.util.List;
 public record WorkerOptions(List<String> jvmOptions, long restartInitialMillis, long restartMaxMillis,
         long healthyMillis, long stallMillis, int maxCrashes, long startMillis) {
 
+    /**
+     * Options (prefixes) that would load code from outside the verified class path or run a command: class paths and
+     * loaders, option files, native agents ({@code -Xrun}; {@code -agentlib}/{@code -javaagent} are not -X/-D),
+     * commands run on a fatal error or an OOM, and the native library path JavaCPP may search first. A deny-list: an
+     * allow-list of the options an operator needs (heap, GC, JIT) would be safer and is not done yet.
+     */
+    private static final List<String> REFUSED = List.of("-Djava.class.path", "-Xbootclasspath", "-XX:Flags",
+            "-XX:VMOptionsFile", "-Djava.system.class.loader", "-Xrun", "-XX:OnError", "-XX:OnOutOfMemoryError",
+            "-Djava.library.path", "-Dorg.bytedeco.javacpp.");
+
     public static final List<String> DEFAULT_JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** READY comes 0.3-1 s after the JVM starts (seconds on a loaded box): 30 s is a hang, not a slow start. */
     public static final long DEFAULT_START_MILLIS = 30_000;
@@ -33,9 +43,11 @@ public record WorkerOptions(List<String> jvmOptions, long restartInitialMillis, 
             if (!o.startsWith("-X") && !o.startsWith("-D")) {
                 throw new IllegalArgumentException("worker JVM option '" + o + "' is not a -X or -D option");
             }
-            if (o.startsWith("-Djava.class.path") || o.startsWith("-Xbootclasspath") || o.startsWith("-XX:Flags")
-                    || o.startsWith("-XX:VMOptionsFile") || o.startsWith("-Djava.system.class.loader")) {
-                throw new IllegalArgumentException("worker JVM option '" + o + "' would load code from elsewhere");
+            for (String refused : REFUSED) {
+                if (o.startsWith(refused)) {
+                    throw new IllegalArgumentException("worker JVM option '" + o + "' would load or run code from "
+                            + "elsewhere");
+                }
             }
         }
     }

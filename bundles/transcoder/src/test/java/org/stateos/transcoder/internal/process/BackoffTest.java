@@ -35,6 +35,21 @@ class BackoffTest {
         assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(List.of(), 500, 100, 60_000, 5_000, 3, START));
     }
 
+    /** Review 5: native agents and commands run on an error or an OOM passed the -X/-D check. */
+    @Test
+    void workerOptionsRefuseNativeAgentsAndCommandsRunOnErrors() {
+        for (String o : List.of("-Xrunjdwp:transport=dt_socket", "-Xrunhprof", "-XX:OnError=sh /tmp/x",
+                "-XX:OnOutOfMemoryError=sh /tmp/x", "-Djava.library.path=/tmp/evil",
+                "-Dorg.bytedeco.javacpp.pathsFirst=true")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new WorkerOptions(List.of("-Xmx64m", o), 200, 10_000, 60_000, 5_000, 3, START), o);
+            assertEquals("worker JVM option '" + o + "' would load or run code from elsewhere", e.getMessage());
+        }
+        assertEquals(List.of("-Xmx96m", "-XX:+UseParallelGC", "-Dfoo=bar"),
+                new WorkerOptions(List.of("-Xmx96m", "-XX:+UseParallelGC", "-Dfoo=bar"), 200, 10_000, 60_000, 5_000, 3,
+                        START).jvmOptions(), "ordinary options pass");
+    }
+
     @Test
     void exitCodesInWords() {
         assertEquals("killed by signal 9 (SIGKILL: the kernel's OOM killer or an operator)", ExitCause.describe(137));
