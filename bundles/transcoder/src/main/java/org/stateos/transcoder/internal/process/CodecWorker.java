@@ -260,7 +260,8 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         volatile WorkerProcess on;   // the worker it is open in, null while none
         int crashes;                 // workers in a row that died young while it was open (the reader threads, one at a time)
         private boolean everOpened;  // guarded by this
-        private volatile boolean closed;
+        private WorkerProcess attaching;   // the worker attach() is opening it in, between its two locked steps; guarded by this
+        private boolean closed;      // guarded by this
 
         Channel(int id, Message.Open open, int channels, CodecListener listener) {
             this.id = id;
@@ -272,19 +273,40 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         /**
          * Opens it in {@code p} once. On a new worker after a crash the transcode first starts a new timeline, then
          * the OPEN goes out, then AAC does: nothing of the new worker's can arrive before the transcode expects it.
+         * {@link CodecListener#restarted} runs outside this channel's lock (the transcode takes its own lock there, and
+         * closes the channel under it); a close meanwhile is seen after it, and nothing is opened (review 5: the
+         * closed channel was opened in the new worker anyway, and no CLOSE ever followed).
          */
-        synchronized void attach(WorkerProcess p) {
-            if (on == p || closed) {
-                return;
+        void attach(WorkerProcess p) {
+            boolean restart;
+            synchronized (this) {
+                if (on == p || attaching == p || closed) {
+                    return;
+                }
+                attaching = p;
+                restart = everOpened;
+                everOpened = true;
             }
-            if (everOpened) {
-                listener.restarted();
+            if (restart) {
+                try {
+                    listener.restarted();
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        attaching = null;
+                    }
+                    throw e;
+                }
             }
-            everOpened = true;
-            if (p.send(openFrame)) {
-                on = p;
-            } else {
-                LOG.warn("transcoder: codec worker {}: input queue full, pipeline {} not opened", p.pid(), id);
+            synchronized (this) {
+                attaching = null;
+                if (closed) {
+                    return;
+                }
+                if (p.send(openFrame)) {
+                    on = p;
+                } else {
+                    LOG.warn("transcoder: codec worker {}: input queue full, pipeline {} not opened", p.pid(), id);
+                }
             }
         }
 
@@ -306,13 +328,16 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
 
         @Override
         public void close() {
-            if (closed) {
-                return;
+            WorkerProcess p;
+            synchronized (this) {   // with attach(): either it opened the channel (p is that worker) or it never will
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                p = on;
+                on = null;
             }
-            closed = true;
             CodecWorker.this.channels.remove(id);
-            WorkerProcess p = on;
-            on = null;
             if (p != null) {
                 p.send(Wire.encode(new Message.Close(id)));
             }

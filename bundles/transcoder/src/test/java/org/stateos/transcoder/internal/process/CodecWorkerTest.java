@@ -76,7 +76,7 @@ public class CodecWorkerTest {
         Await.until(condition, what, java.time.Duration.ofSeconds(30)); // a JVM start with natives on a loaded 2-core box
     }
 
-    static final class Recorder implements CodecListener {
+    static class Recorder implements CodecListener {
         final List<OpusPacket> packets = new CopyOnWriteArrayList<>();
         final List<Long> sources = new CopyOnWriteArrayList<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
@@ -289,6 +289,49 @@ public class CodecWorkerTest {
         assertEquals(0, worker.info().pipelines());
         assertEquals(0, r.restarts.get(), "never opened anywhere");
         await(() -> !ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "the hung worker gone");
+    }
+
+    /**
+     * Review 5: a transcode closing its pipeline (under its codec lock) while the reader thread re-opens it in a new
+     * worker (waiting for that lock in restarted()): the closed channel was opened in the new worker anyway, took AAC,
+     * and no CLOSE ever followed. Now a close during the re-attach wins: nothing is opened, a closed codec takes nothing.
+     */
+    @Test
+    void aChannelClosedDuringItsReattachIsNotOpenedInTheNewWorker() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        CountDownLatch inRestarted = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        worker = newWorker(dir);
+        worker.start();
+        awaitReady(0);
+        Recorder slow = new Recorder() {
+            @Override
+            public void restarted() {   // as Transcode's sink: waits for the codec lock a closing thread holds
+                inRestarted.countDown();
+                try {
+                    closed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        AudioCodec codec = worker.open(asc, aac.config(), 64_000, slow);
+        Recorder next = new Recorder();   // id 2: attached after id 1 on the same reader thread (ascending ids)
+        AudioCodec other = worker.open(asc, aac.config(), 64_000, next);
+        ProcessHandle.of(worker.info().pid()).orElseThrow().destroyForcibly();
+        assertTrue(inRestarted.await(30, TimeUnit.SECONDS), "re-attach on the new worker");
+        codec.close();   // Transcode.closePipeline, under the codec lock the listener waits for
+        closed.countDown();
+        await(() -> next.restarts.get() == 1, "the next pipeline re-attached (the first one's attach is over)");
+        long in = worker.info().framesIn();
+        long dropped = worker.info().dropped();
+        submit(codec, aac, 0, 5);
+        assertEquals(in, worker.info().framesIn(), "a closed codec sent AAC to the new worker");
+        assertEquals(dropped + 5, worker.info().dropped());
+        assertEquals(1, worker.info().pipelines());
+        submit(other, aac, 0, aac.units().size());
+        await(() -> next.packets.size() > 20, "the other pipeline served by the new worker");
     }
 
     @Test
