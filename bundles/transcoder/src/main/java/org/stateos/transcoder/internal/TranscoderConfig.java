@@ -47,8 +47,9 @@ public @interface TranscoderConfig {
             options = {@Option(value = "process", label = "process"), @Option(value = "in-process", label = "in-process")})
     String isolation() default "process";
 
-    @AttributeDefinition(description = "The codec worker JVM's options, space separated (-X and -D only; class paths, -Xrun agents, "
-            + "-XX:OnError, -XX:OnOutOfMemoryError, java.library.path and JavaCPP's own properties are refused)")
+    @AttributeDefinition(description = "The codec worker JVM's options, space separated (-X and -D only; class "
+            + "paths, -Xrun agents, -XX:OnError, -XX:OnOutOfMemoryError, java.library.path and JavaCPP's own "
+            + "properties are refused)")
     String worker_jvm_options() default "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     @AttributeDefinition(description = "First delay before a dead codec worker is started again, milliseconds; "

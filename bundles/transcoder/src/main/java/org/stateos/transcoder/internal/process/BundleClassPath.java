@@ -109,7 +109,7 @@ public final class BundleClassPath implements WorkerClassPath {
         }
     }
 
-    /** Creates {@code d} and its parents below {@link #dir} one at a time, through no link and no directory of others. */
+    /** Creates {@code d} and its parents below {@link #dir} one at a time, through no link or directory of others. */
     private void createDirectories(Path d) throws IOException {
         if (d.equals(dir) || dirs.contains(d)) {
             return;
@@ -135,8 +135,8 @@ public final class BundleClassPath implements WorkerClassPath {
                 continue;
             }
             if (!a.isRegularFile()) {
-                throw new IOException("the worker's class path has something that is not a regular file or a directory ("
-                        + (a.isSymbolicLink() ? "a symbolic link" : "a special file") + "): " + f);
+                throw new IOException("the worker's class path has something that is not a regular file or a "
+                        + "directory (" + (a.isSymbolicLink() ? "a symbolic link" : "a special file") + "): " + f);
             }
             files++;
             byte[] expected = hashes.get(f);
@@ -178,7 +178,7 @@ public final class BundleClassPath implements WorkerClassPath {
     }
 
     private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {   // a dangling link in its place is deleted too
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {

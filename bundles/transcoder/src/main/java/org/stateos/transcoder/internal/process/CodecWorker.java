@@ -34,8 +34,8 @@ import org.stateos.transcoder.internal.worker.Wire;
  * restart delays and {@link WorkerOptions#maxCrashes} apply and the transcodes are told rather than dropping their
  * audio unannounced for good.
  *
- * <p>Threads: one supervisor thread of its own (starts, restarts, a stall and start check each second; starting a JVM and
- * checking its class path block, so not on the codec threads) plus the three pipe threads of the running
+ * <p>Threads: one supervisor thread of its own (starts, restarts, a stall and start check each second; starting a
+ * JVM and checking its class path block, so not on the codec threads) plus the three pipe threads of the running
  * {@link WorkerProcess}.
  */
 public final class CodecWorker implements CodecFactory, AutoCloseable {
@@ -260,7 +260,8 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         volatile WorkerProcess on;   // the worker it is open in, null while none
         int crashes;                 // workers in a row that died young while it was open (the reader threads, one at a time)
         private boolean everOpened;  // guarded by this
-        private WorkerProcess attaching;   // the worker attach() is opening it in, between its two locked steps; guarded by this
+        private WorkerProcess attaching;   // the worker attach() is opening it in (between its two locked steps);
+                                           // guarded by this
         private boolean closed;      // guarded by this
 
         Channel(int id, Message.Open open, int channels, CodecListener listener) {
