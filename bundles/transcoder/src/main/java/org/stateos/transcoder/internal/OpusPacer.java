@@ -14,8 +14,18 @@ import org.stateos.transcoder.internal.codec.OpusPacket;
  * Publishes one transcode's Opus packets at the times {@link ArrivalLine} gives them, in order, on the transcoder's
  * threads (a timer per waiting head, no thread of its own); drops the stale ones (see there). Each published packet
  * carries its due time minus the delay as its ingest time, the line the sender reports map to. Thread-safe.
+ *
+ * <p>With the codec worker the times come from another process that runs FFmpeg on outside bytes, so they are
+ * bounded here (review 5: 50,000 packets with an ingest time a day ahead were never stale nor due and held 195 MB):
+ * a packet whose ingest or arrival time is more than {@link #FUTURE_MARGIN_MICROS} ahead of the clock is dropped, and
+ * at most {@link #MAX_QUEUE} packets wait, the oldest dropped beyond that; both count as stale (dropped).
  */
 final class OpusPacer {
+    /** Packets waiting at most: 2.5 s of 20 ms packets, over the largest pace.delay.ms (1 s) plus a clump. */
+    static final int MAX_QUEUE = 128;
+    /** Times ahead of the wall clock by more than this are not the node's (frames' ingest times are its clock). */
+    static final long FUTURE_MARGIN_MICROS = 1_000_000L;
+
     private record Due(OpusPacket packet, long dueMicros, long lineMicros) {
     }
 
@@ -50,11 +60,19 @@ final class OpusPacer {
         if (closed) {
             return;
         }
-        long due = line.due(Frame.ticksToMicros(p.pts()), p.ingestMicros());
         long now = wallMicros.getAsLong();
+        if (p.ingestMicros() > now + FUTURE_MARGIN_MICROS || arrivalMicros > now + FUTURE_MARGIN_MICROS) {
+            stale++;   // not a time of this node's: it would never be stale and be due only then (a broken worker)
+            return;
+        }
+        long due = line.due(Frame.ticksToMicros(p.pts()), p.ingestMicros());
         if (line.stale(arrivalMicros, now)) {
             stale++;   // e.g. the stream's cached frames a starting transcode takes: old before they were decoded
             return;
+        }
+        if (queue.size() >= MAX_QUEUE) {
+            queue.poll();
+            stale++;
         }
         queue.add(new Due(p, due, due - delayMicros));
         drain(false);
@@ -109,7 +127,10 @@ final class OpusPacer {
         }
     }
 
-    /** Packets sent on time, late (due while the codec was still working on them), and dropped as stale. */
+    /**
+     * Packets sent on time, late (due while the codec was still working on them), and dropped (stale, beyond
+     * {@link #MAX_QUEUE}, or timed ahead of the clock).
+     */
     synchronized long[] counts() {
         return new long[] {paced, late, stale};
     }

@@ -83,7 +83,7 @@ public final class TranscoderComponent implements TranscodeService, TranscoderSt
         }
         WorkerOptions options = new WorkerOptions(WorkerOptions.parse(config.worker_jvm_options()),
                 config.worker_restart_initial_ms(), config.worker_restart_max_ms(), config.worker_healthy_ms(),
-                config.worker_stall_ms(), config.worker_max_crashes());
+                config.worker_stall_ms(), config.worker_max_crashes(), config.worker_start_ms());
         Bundle natives = FrameworkUtil.getBundle(org.bytedeco.javacpp.Loader.class);
         Path classes = context.getDataFile("worker-classpath").toPath();
         String log = System.getProperty("karaf.log");

@@ -47,7 +47,9 @@ public @interface TranscoderConfig {
             options = {@Option(value = "process", label = "process"), @Option(value = "in-process", label = "in-process")})
     String isolation() default "process";
 
-    @AttributeDefinition(description = "The codec worker JVM's options, space separated (-X and -D only)")
+    @AttributeDefinition(description = "The codec worker JVM's options, space separated (-X and -D only; class "
+            + "paths, -Xrun agents, -XX:OnError, -XX:OnOutOfMemoryError, java.library.path and JavaCPP's own "
+            + "properties are refused)")
     String worker_jvm_options() default "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     @AttributeDefinition(description = "First delay before a dead codec worker is started again, milliseconds; "
@@ -69,4 +71,9 @@ public @interface TranscoderConfig {
             + "died within worker.healthy.ms is stopped as FAILED (its input is taken to crash FFmpeg), so the other "
             + "streams keep their audio")
     int worker_max_crashes() default 3;
+
+    @AttributeDefinition(description = "A codec worker that has not said READY this long after its JVM started is "
+            + "killed as hung in its start and counts as a young death for every transcode waiting for it "
+            + "(worker.max.crashes, the restart delays), milliseconds (at least 1000)")
+    int worker_start_ms() default 30_000;
 }

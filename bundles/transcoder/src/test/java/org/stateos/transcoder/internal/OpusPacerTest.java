@@ -72,6 +72,39 @@ class OpusPacerTest {
         assertTrue(out.get(0).pts() >= 45L * 20 * Frame.TIMEBASE / 1000, "the first sent is recent: " + out.get(0));
     }
 
+    /**
+     * Review 5: the worker's times went to the pacer unchecked; packets with an ingest time a day ahead were never
+     * stale nor due, and 50,000 of them held 195 MB. Times ahead of the clock are refused and counted.
+     */
+    @Test
+    void packetsTimedAheadOfTheClockAreDroppedAndCounted() throws Exception {
+        OpusPacer pacer = pacer(40_000, 200_000);
+        long dayAhead = now() + 86_400_000_000L;
+        for (int i = 0; i < 50_000; i++) {
+            pacer.offer(new OpusPacket(new byte[4096], i * 20L * Frame.TIMEBASE / 1000, dayAhead), now());
+        }
+        pacer.offer(packet(0, now()), dayAhead);   // the arrival time is the worker's too
+        assertArrayEquals(new long[] {0, 0, 50_001}, pacer.counts(), "all refused as dropped");
+        long t = now();
+        pacer.offer(packet(1, t), t);
+        await(() -> out.size() == 1, "a packet of this node's time sent");
+        assertEquals(t, out.get(0).ingestMicros());
+    }
+
+    @Test
+    void atMostMaxQueuePacketsWaitTheOldestDropped() throws Exception {
+        OpusPacer pacer = pacer(1_000_000, 0);   // the largest pace.delay.ms; nothing is stale
+        long t0 = now();
+        int extra = 50;
+        for (int i = 0; i < OpusPacer.MAX_QUEUE + extra; i++) {
+            pacer.offer(packet(i, t0), t0);   // all due in a second
+        }
+        assertEquals(extra, pacer.counts()[2], "the oldest beyond the bound dropped");
+        await(() -> out.size() == OpusPacer.MAX_QUEUE, "the ones kept sent");
+        assertEquals(extra * 20L * Frame.TIMEBASE / 1000, out.get(0).pts(), "the first kept is packet " + extra);
+        assertEquals(OpusPacer.MAX_QUEUE, pacer.counts()[0] + pacer.counts()[1]);
+    }
+
     @Test
     void resetSendsWhatWaitsAtOnceAndCloseDropsIt() throws Exception {
         OpusPacer pacer = pacer(1_000_000, 0);

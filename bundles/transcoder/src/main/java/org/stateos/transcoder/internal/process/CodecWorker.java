@@ -29,8 +29,13 @@ import org.stateos.transcoder.internal.worker.Wire;
  * pipeline still open is opened again in it and its transcode told ({@link CodecListener#restarted}), so viewers
  * get audio back as after a publisher change. Meanwhile AAC units are dropped (counted), video never waits.
  *
- * <p>Threads: one supervisor thread of its own (starts, restarts, a stall check each second; starting a JVM and
- * checking its class path block, so not on the codec threads) plus the three pipe threads of the running
+ * <p>A worker that has not said READY {@link WorkerOptions#startMillis} after its JVM started is killed as hung in
+ * its start; a worker that dies before READY counts as a young death for every pipeline waiting for it, so the
+ * restart delays and {@link WorkerOptions#maxCrashes} apply and the transcodes are told rather than dropping their
+ * audio unannounced for good.
+ *
+ * <p>Threads: one supervisor thread of its own (starts, restarts, a stall and start check each second; starting a
+ * JVM and checking its class path block, so not on the codec threads) plus the three pipe threads of the running
  * {@link WorkerProcess}.
  */
 public final class CodecWorker implements CodecFactory, AutoCloseable {
@@ -47,6 +52,7 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private volatile WorkerProcess starting;   // launched, READY not yet seen
     private volatile WorkerProcess ready;      // READY seen, not exited
+    private volatile WorkerProcess timedOut;   // the starting worker check() killed for not saying READY in time
     private volatile Instant since;
     private volatile int nativesMillis = -1;
     private volatile String lastExit;
@@ -67,7 +73,7 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
     /** Starts the first worker in the background (at activation, so the first viewer does not wait for it). */
     public void start() {
         supervisor.execute(this::launch);
-        supervisor.scheduleWithFixedDelay(this::checkStall, 1, 1, TimeUnit.SECONDS);
+        supervisor.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
     }
 
     private void launch() {
@@ -106,12 +112,19 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         supervisor.schedule(this::launch, delay, TimeUnit.MILLISECONDS);
     }
 
-    private void checkStall() {
+    private void check() {
         WorkerProcess p = ready;
         if (p != null && p.stalled(options.stallMillis())) {
             LOG.error("transcoder: codec worker {} has not read its input for {} ms; killing it as hung", p.pid(),
                     options.stallMillis());
             p.kill();
+        }
+        WorkerProcess s = starting;
+        if (s != null && timedOut != s && s.uptimeMillis() > options.startMillis()) {
+            LOG.error("transcoder: codec worker {} has not said READY {} ms after it started; killing it as hung in "
+                    + "its start", s.pid(), s.uptimeMillis());
+            timedOut = s;
+            s.kill();
         }
     }
 
@@ -172,19 +185,23 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         }
     }
 
-    private void onExit(WorkerProcess p, String cause) {
+    private void onExit(WorkerProcess p, String exit) {
         if (ready == p) {
             ready = null;
         }
-        if (starting == p) {
+        boolean neverReady = starting == p;
+        if (neverReady) {
             starting = null;
         }
-        boolean healthy = p.uptimeMillis() >= options.healthyMillis();
+        String cause = timedOut == p ? "no READY within " + options.startMillis() + " ms, killed as hung in its start ("
+                + exit + ")" : exit;
+        boolean healthy = !neverReady && p.uptimeMillis() >= options.healthyMillis();
         List<Channel> blamed = new java.util.ArrayList<>();
         for (Channel c : channels.values()) {
-            if (c.on == p) {
+            // before READY no pipeline is open in it: those waiting for it (open in no worker) share its death
+            if (c.on == p || (neverReady && c.on == null)) {
                 c.on = null;
-                c.crashes = healthy ? 1 : c.crashes + 1;
+                c.crashes = healthy ? 0 : c.crashes + 1;   // a healthy worker's death ends the run of young ones
                 if (!closed && c.crashes >= options.maxCrashes()) {
                     channels.remove(c.id);
                     blamed.add(c);
@@ -199,13 +216,21 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         LOG.error("transcoder: codec worker {} died after {} ms: {}; {} transcode(s) lose audio until a new worker "
                 + "takes them over (video and the node are untouched)", p.pid(), p.uptimeMillis(), cause, channels.size());
         for (Channel c : blamed) {
-            LOG.error("transcoder: pipeline {} was in the last {} codec workers, each of which died young; it is "
-                    + "stopped so the other streams keep their audio", c.id, c.crashes);
-            c.listener.failed("the codec worker died " + c.crashes + " times in a row while this stream's audio was in "
-                    + "it (the last: " + cause + "); this stream's audio is taken to crash FFmpeg");
+            if (neverReady) {
+                LOG.error("transcoder: pipeline {} waited for or was in the last {} codec workers, each of which died "
+                        + "young, the last before it was READY; it is stopped", c.id, c.crashes);
+                c.listener.failed("the codec worker died " + c.crashes + " times in a row while this stream's audio was "
+                        + "in it or waited for it (the last before it was ready: " + cause + ")");
+            } else {
+                LOG.error("transcoder: pipeline {} was in the last {} codec workers, each of which died young; it is "
+                        + "stopped so the other streams keep their audio", c.id, c.crashes);
+                c.listener.failed("the codec worker died " + c.crashes + " times in a row while this stream's audio was "
+                        + "in it (the last: " + cause + "); this stream's audio is taken to crash FFmpeg");
+            }
         }
+        long lived = neverReady ? 0 : p.uptimeMillis();   // a worker that never started is no healthy run
         try {
-            supervisor.execute(() -> scheduleRestart(p.uptimeMillis()));
+            supervisor.execute(() -> scheduleRestart(lived));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closing meanwhile: nothing to restart
         }
@@ -235,7 +260,9 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         volatile WorkerProcess on;   // the worker it is open in, null while none
         int crashes;                 // workers in a row that died young while it was open (the reader threads, one at a time)
         private boolean everOpened;  // guarded by this
-        private volatile boolean closed;
+        private WorkerProcess attaching;   // the worker attach() is opening it in (between its two locked steps);
+                                           // guarded by this
+        private boolean closed;      // guarded by this
 
         Channel(int id, Message.Open open, int channels, CodecListener listener) {
             this.id = id;
@@ -247,19 +274,40 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         /**
          * Opens it in {@code p} once. On a new worker after a crash the transcode first starts a new timeline, then
          * the OPEN goes out, then AAC does: nothing of the new worker's can arrive before the transcode expects it.
+         * {@link CodecListener#restarted} runs outside this channel's lock (the transcode takes its own lock there, and
+         * closes the channel under it); a close meanwhile is seen after it, and nothing is opened (review 5: the
+         * closed channel was opened in the new worker anyway, and no CLOSE ever followed).
          */
-        synchronized void attach(WorkerProcess p) {
-            if (on == p || closed) {
-                return;
+        void attach(WorkerProcess p) {
+            boolean restart;
+            synchronized (this) {
+                if (on == p || attaching == p || closed) {
+                    return;
+                }
+                attaching = p;
+                restart = everOpened;
+                everOpened = true;
             }
-            if (everOpened) {
-                listener.restarted();
+            if (restart) {
+                try {
+                    listener.restarted();
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        attaching = null;
+                    }
+                    throw e;
+                }
             }
-            everOpened = true;
-            if (p.send(openFrame)) {
-                on = p;
-            } else {
-                LOG.warn("transcoder: codec worker {}: input queue full, pipeline {} not opened", p.pid(), id);
+            synchronized (this) {
+                attaching = null;
+                if (closed) {
+                    return;
+                }
+                if (p.send(openFrame)) {
+                    on = p;
+                } else {
+                    LOG.warn("transcoder: codec worker {}: input queue full, pipeline {} not opened", p.pid(), id);
+                }
             }
         }
 
@@ -281,13 +329,16 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
 
         @Override
         public void close() {
-            if (closed) {
-                return;
+            WorkerProcess p;
+            synchronized (this) {   // with attach(): either it opened the channel (p is that worker) or it never will
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                p = on;
+                on = null;
             }
-            closed = true;
             CodecWorker.this.channels.remove(id);
-            WorkerProcess p = on;
-            on = null;
             if (p != null) {
                 p.send(Wire.encode(new Message.Close(id)));
             }

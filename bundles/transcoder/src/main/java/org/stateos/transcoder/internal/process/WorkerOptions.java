@@ -12,26 +12,42 @@ import java.util.List;
  *                            kills it as hung
  * @param maxCrashes          a pipeline open in this many workers in a row that each died before being healthy is
  *                            failed (a stream whose input crashes FFmpeg must not silence the others for good)
+ * @param startMillis         a worker that has not said READY this long after its JVM started is killed as hung in
+ *                            its start, a young death for every pipeline waiting for it
  */
 public record WorkerOptions(List<String> jvmOptions, long restartInitialMillis, long restartMaxMillis,
-        long healthyMillis, long stallMillis, int maxCrashes) {
+        long healthyMillis, long stallMillis, int maxCrashes, long startMillis) {
+
+    /**
+     * Options (prefixes) that would load code from outside the verified class path or run a command: class paths and
+     * loaders, option files, native agents ({@code -Xrun}; {@code -agentlib}/{@code -javaagent} are not -X/-D),
+     * commands run on a fatal error or an OOM, and the native library path JavaCPP may search first. A deny-list: an
+     * allow-list of the options an operator needs (heap, GC, JIT) would be safer and is not done yet.
+     */
+    private static final List<String> REFUSED = List.of("-Djava.class.path", "-Xbootclasspath", "-XX:Flags",
+            "-XX:VMOptionsFile", "-Djava.system.class.loader", "-Xrun", "-XX:OnError", "-XX:OnOutOfMemoryError",
+            "-Djava.library.path", "-Dorg.bytedeco.javacpp.");
 
     public static final List<String> DEFAULT_JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** READY comes 0.3-1 s after the JVM starts (seconds on a loaded box): 30 s is a hang, not a slow start. */
+    public static final long DEFAULT_START_MILLIS = 30_000;
 
     public WorkerOptions {
         jvmOptions = List.copyOf(jvmOptions);
         if (restartInitialMillis < 1 || restartMaxMillis < restartInitialMillis || healthyMillis < 1
-                || stallMillis < 100 || maxCrashes < 1) {
+                || stallMillis < 100 || maxCrashes < 1 || startMillis < 1_000) {
             throw new IllegalArgumentException("worker restart delays need 1 <= initial <= max, healthy >= 1 ms, "
-                    + "stall >= 100 ms, max crashes >= 1");
+                    + "stall >= 100 ms, max crashes >= 1, start >= 1000 ms");
         }
         for (String o : jvmOptions) {
             if (!o.startsWith("-X") && !o.startsWith("-D")) {
                 throw new IllegalArgumentException("worker JVM option '" + o + "' is not a -X or -D option");
             }
-            if (o.startsWith("-Djava.class.path") || o.startsWith("-Xbootclasspath") || o.startsWith("-XX:Flags")
-                    || o.startsWith("-XX:VMOptionsFile") || o.startsWith("-Djava.system.class.loader")) {
-                throw new IllegalArgumentException("worker JVM option '" + o + "' would load code from elsewhere");
+            for (String refused : REFUSED) {
+                if (o.startsWith(refused)) {
+                    throw new IllegalArgumentException("worker JVM option '" + o + "' would load or run code from "
+                            + "elsewhere");
+                }
             }
         }
     }

@@ -2,11 +2,9 @@ package org.stateos.transcoder.internal.process;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +31,8 @@ final class WorkerProcess {
     /** AAC units waiting for the worker's stdin; beyond this they are dropped (the worker is far behind or hung). */
     static final int QUEUE = 4_096;
     private static final byte[] END = new byte[0];
+    /** Bytes of one stderr line logged (and held); the rest of a longer line is counted, not kept. */
+    static final int MAX_LOG_LINE = 1000;
     /** Environment variables a JVM takes options (agents, class paths) from: never inherited by the worker. */
     private static final List<String> JVM_ENV = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
             "CLASSPATH", "JAVA_OPTS");
@@ -87,7 +87,10 @@ final class WorkerProcess {
         return queue.offer(frame);
     }
 
-    /** True when one write to stdin has been blocked longer than {@code millis}: the worker stopped reading. */
+    /**
+     * True when one write to stdin (one unit, or the flush of the 64 KB buffer: the pipe holds 64 KB more) has been
+     * blocked longer than {@code millis}: the worker stopped reading.
+     */
     boolean stalled(long millis) {
         long since = writingSince;
         return since != 0 && System.nanoTime() - since > millis * 1_000_000L;
@@ -97,11 +100,15 @@ final class WorkerProcess {
         try (OutputStream out = new BufferedOutputStream(process.getOutputStream(), 1 << 16)) {
             while (true) {
                 byte[] f = queue.take();
-                writingSince = System.nanoTime();
+                // stamped per write, not per batch: a worker that reads steadily but slower than units arrive keeps
+                // the queue from ever emptying, and is slow, not hung (review 5)
                 while (f != null && f != END) {
+                    writingSince = System.nanoTime();
                     out.write(f);
+                    writingSince = 0;
                     f = queue.poll();
                 }
+                writingSince = System.nanoTime();
                 out.flush();
                 writingSince = 0;
                 if (f == END) {
@@ -155,13 +162,14 @@ final class WorkerProcess {
     }
 
     private void logLoop() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    LOG.info("[worker {}] {}", process.pid(), line.length() > 1000 ? line.substring(0, 1000) + "~" : line);
+        try (InputStream err = process.getErrorStream()) {
+            StderrLines.copy(err, MAX_LOG_LINE, (line, cut) -> {
+                if (cut > 0) {
+                    LOG.info("[worker {}] {}~ ({} more bytes of this line not logged)", process.pid(), line, cut);
+                } else if (!line.isBlank()) {
+                    LOG.info("[worker {}] {}", process.pid(), line);
                 }
-            }
+            });
         } catch (IOException e) {
             // the process is gone; the reader reports the exit
         }

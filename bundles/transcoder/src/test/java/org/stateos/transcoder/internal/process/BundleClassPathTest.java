@@ -49,6 +49,59 @@ class BundleClassPathTest {
         assertTrue(e.getMessage().contains("changed since it was copied"), e.getMessage());
     }
 
+    /**
+     * Review 5: JavaCPP probes {@code org/bytedeco/ffmpeg/linux-x86_64-gpl} before its own directory, so a link to
+     * foreign natives added there loads them though no hashed file changed (the old check walked regular files only).
+     */
+    @Test
+    void refusesASymlinkedDirectoryAddedToTheClassPath() throws IOException {
+        Path cpDir = tmp.resolve("cp");
+        BundleClassPath cp = classPath(cpDir);
+        cp.classPath();
+        Path evil = Files.createDirectories(tmp.resolve("evil"));
+        Files.writeString(evil.resolve("libjniavcodec.so"), "not vendor-signed");
+        Path link = Files.createSymbolicLink(cpDir.resolve("org/bytedeco/linux-x86_64-gpl"), evil);
+        IOException e = assertThrows(IOException.class, cp::classPath);
+        assertTrue(e.getMessage().contains("not a regular file or a directory (a symbolic link)")
+                && e.getMessage().endsWith(link.toString()), e.getMessage());
+    }
+
+    @Test
+    void refusesALinkToAFileAndADirectoryNoBundleCreated() throws IOException {
+        Path cpDir = tmp.resolve("cp");
+        BundleClassPath cp = classPath(cpDir);
+        cp.classPath();
+        Path outside = Files.writeString(tmp.resolve("D.class"), "foreign");
+        Path link = Files.createSymbolicLink(cpDir.resolve("org/bytedeco/D.class"), outside);
+        IOException e = assertThrows(IOException.class, cp::classPath);
+        assertTrue(e.getMessage().contains("(a symbolic link): " + link), e.getMessage());
+        Files.delete(link);
+        assertEquals(cpDir.toString(), cp.classPath(), "accepted again once the link is gone");
+        Path empty = Files.createDirectories(cpDir.resolve("org/bytedeco/ffmpeg/linux-x86_64-gpl"));
+        e = assertThrows(IOException.class, cp::classPath);
+        assertTrue(e.getMessage().startsWith("the worker's class path has a directory no bundle put there: ")
+                && e.getMessage().contains("org/bytedeco/ffmpeg"), e.getMessage());
+        Files.delete(empty);
+        Files.delete(empty.getParent());
+        assertEquals(cpDir.toString(), cp.classPath());
+    }
+
+    @Test
+    void aClassPathDirectoryReplacedByALinkIsRefused() throws IOException {
+        Path cpDir = tmp.resolve("cp");
+        BundleClassPath cp = classPath(cpDir);
+        cp.classPath();
+        Path copy = Files.move(cpDir, tmp.resolve("moved"));
+        Files.createSymbolicLink(cpDir, copy);   // the same bytes, reached through a link
+        IOException e = assertThrows(IOException.class, cp::classPath);
+        assertTrue(e.getMessage().contains("(a symbolic link): " + cpDir), e.getMessage());
+    }
+
+    private BundleClassPath classPath(Path cpDir) throws IOException {
+        return new BundleClassPath(bundle("transcoder", "org/stateos/transcoder/internal/codec/A.class",
+                "org/stateos/transcoder/internal/worker/B.class"), bundle("natives", "org/bytedeco/C.class"), cpDir);
+    }
+
     @Test
     void anInterruptedCopyStopsAtOnceWithoutCopying() throws IOException {
         BundleClassPath cp = new BundleClassPath(bundle("transcoder", "org/stateos/transcoder/internal/codec/A.class",
@@ -110,7 +163,10 @@ class BundleClassPathTest {
         assertTrue(read.get() < (2 << 20), "read " + read.get() + " bytes of " + size + " after the interrupt");
     }
 
-    /** A bundle stand-in whose entries are files under its own root (findEntries is all BundleClassPath uses). */
+    /**
+     * A bundle stand-in whose entries are files under its own root (findEntries is all BundleClassPath uses), named as
+     * a framework names them ({@code bundleentry://<id>/org/...}: the path is the entry's path in the bundle).
+     */
     private Bundle bundle(String name, String... entries) throws IOException {
         Path root = tmp.resolve("bundle-" + name);
         for (String e : entries) {
@@ -126,7 +182,7 @@ class BundleClassPathTest {
                             yield null;
                         }
                         try (Stream<Path> s = Files.walk(under)) {
-                            yield Collections.enumeration(s.filter(Files::isRegularFile).map(BundleClassPathTest::url).toList());
+                            yield Collections.enumeration(s.filter(Files::isRegularFile).map(f -> url(root, f)).toList());
                         }
                     }
                     case "getSymbolicName", "toString" -> name;
@@ -136,9 +192,23 @@ class BundleClassPathTest {
                 });
     }
 
-    private static URL url(Path p) {
+    private static URL url(Path root, Path file) {
         try {
-            return p.toUri().toURL();
+            return new URL(null, "bundleentry://1.fwk1/" + root.relativize(file), new URLStreamHandler() {
+                @Override
+                protected URLConnection openConnection(URL u) {
+                    return new URLConnection(u) {
+                        @Override
+                        public void connect() {
+                        }
+
+                        @Override
+                        public InputStream getInputStream() throws IOException {
+                            return Files.newInputStream(file);
+                        }
+                    };
+                }
+            });
         } catch (MalformedURLException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,6 +41,7 @@ import org.stateos.transcoder.internal.worker.WorkerMain;
  * turns it into a crash with an hs_err file, as a fault inside FFmpeg would be), noticed, restarted, transcoding again.
  */
 public class CodecWorkerTest {
+    static final long START = WorkerOptions.DEFAULT_START_MILLIS;
     static final long INGEST0 = 1_700_000_000_000_000L;
     @TempDir
     Path dir;
@@ -60,7 +61,7 @@ public class CodecWorkerTest {
     }
 
     public static CodecWorker newWorker(Path hsErrDir) {
-        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3);
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3, START);
         return new CodecWorker(new WorkerLauncher(testClassPath(), options.jvmOptions(), hsErrDir, null), options);
     }
 
@@ -75,7 +76,7 @@ public class CodecWorkerTest {
         Await.until(condition, what, java.time.Duration.ofSeconds(30)); // a JVM start with natives on a loaded 2-core box
     }
 
-    static final class Recorder implements CodecListener {
+    static class Recorder implements CodecListener {
         final List<OpusPacket> packets = new CopyOnWriteArrayList<>();
         final List<Long> sources = new CopyOnWriteArrayList<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
@@ -223,6 +224,116 @@ public class CodecWorkerTest {
         await(() -> other.packets.size() > 20, "a new transcode served by the fourth worker");
     }
 
+    /**
+     * Review 5: a healthy worker's death counted as the first of the young deaths in a row, so with
+     * worker.max.crashes = 1 one death of a worker that had run for hours failed every transcode in it.
+     */
+    @Test
+    void theDeathOfAHealthyWorkerIsNotCountedAgainstItsPipelines() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 2_000, 5_000, 1, START);
+        worker = new CodecWorker(new WorkerLauncher(testClassPath(), options.jvmOptions(), dir, null), options);
+        worker.start();
+        awaitReady(0);
+        Recorder r = new Recorder();
+        AudioCodec codec = worker.open(asc, aac.config(), 64_000, r);
+        int half = aac.units().size() / 2;
+        submit(codec, aac, 0, half);
+        await(() -> r.packets.size() > 20, "packets from the first worker");
+        java.time.Instant since = worker.info().since();
+        await(() -> java.time.Duration.between(since, java.time.Instant.now()).toMillis() > 2_500,
+                "the worker to have lived longer than worker.healthy.ms (2 s)");
+        ProcessHandle.of(worker.info().pid()).orElseThrow().destroyForcibly();
+        awaitReady(1);
+        await(() -> r.restarts.get() == 1 || !r.failures.isEmpty(), "the pipeline re-opened or failed");
+        assertEquals(List.of(), r.failures, "one death of a healthy worker with worker.max.crashes = 1");
+        assertEquals(1, r.restarts.get());
+        assertEquals(1, worker.info().pipelines());
+        int before = r.packets.size();
+        submit(codec, aac, half, aac.units().size());
+        await(() -> r.packets.size() > before + 20, "packets from the second worker");
+    }
+
+    /**
+     * Review 5: a worker hung before READY (here a WorkerMain that only sleeps) was never killed: STARTING for good,
+     * every transcode's audio dropped, none told. Now it is killed after worker.start.ms as a young death for every
+     * pipeline waiting for it, restarted with the backoff, and the pipelines fail after worker.max.crashes.
+     */
+    @Test
+    void aWorkerThatNeverSaysReadyIsKilledRestartedAndItsTranscodesTold() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/org/stateos/transcoder/internal/worker"));
+        Files.writeString(src.resolve("WorkerMain.java"), "package org.stateos.transcoder.internal.worker;"
+                + " public class WorkerMain { public static void main(String[] a) throws Exception {"
+                + " Thread.sleep(Long.MAX_VALUE); } }");
+        Path hung = Files.createDirectories(dir.resolve("hung"));
+        assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", hung.toString(),
+                src.resolve("WorkerMain.java").toString()));
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 2, 1_000);
+        worker = new CodecWorker(new WorkerLauncher(hung::toString, options.jvmOptions(), dir, null), options);
+        worker.start();
+        await(() -> worker.info().pid() > 0, "a worker process");
+        long first = worker.info().pid();
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        Recorder r = new Recorder();
+        AudioCodec codec = worker.open(AudioSpecificConfig.parse(aac.config()), aac.config(), 64_000, r);
+        submit(codec, aac, 0, 5);
+        await(() -> !r.failures.isEmpty(), "the transcode told, after two workers that never said READY: "
+                + worker.info());
+        assertEquals(1, r.failures.size(), r.failures.toString());
+        assertTrue(r.failures.get(0).startsWith("the codec worker died 2 times in a row")
+                && r.failures.get(0).contains("no READY within 1000 ms"), r.failures.get(0));
+        assertTrue(worker.info().restarts() >= 1, worker.info().toString());
+        assertTrue(worker.info().lastExit().startsWith("no READY within 1000 ms, killed as hung in its start (killed "
+                + "by signal 9"), worker.info().lastExit());
+        assertEquals(0, worker.info().pipelines());
+        assertEquals(0, r.restarts.get(), "never opened anywhere");
+        await(() -> !ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "the hung worker gone");
+    }
+
+    /**
+     * Review 5: a transcode closing its pipeline (under its codec lock) while the reader thread re-opens it in a new
+     * worker (waiting for that lock in restarted()): the closed channel was opened in the new worker anyway, took AAC,
+     * and no CLOSE ever followed. Now a close during the re-attach wins: nothing is opened, a closed codec takes nothing.
+     */
+    @Test
+    void aChannelClosedDuringItsReattachIsNotOpenedInTheNewWorker() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        CountDownLatch inRestarted = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        worker = newWorker(dir);
+        worker.start();
+        awaitReady(0);
+        Recorder slow = new Recorder() {
+            @Override
+            public void restarted() {   // as Transcode's sink: waits for the codec lock a closing thread holds
+                inRestarted.countDown();
+                try {
+                    closed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        AudioCodec codec = worker.open(asc, aac.config(), 64_000, slow);
+        Recorder next = new Recorder();   // id 2: attached after id 1 on the same reader thread (ascending ids)
+        AudioCodec other = worker.open(asc, aac.config(), 64_000, next);
+        ProcessHandle.of(worker.info().pid()).orElseThrow().destroyForcibly();
+        assertTrue(inRestarted.await(30, TimeUnit.SECONDS), "re-attach on the new worker");
+        codec.close();   // Transcode.closePipeline, under the codec lock the listener waits for
+        closed.countDown();
+        await(() -> next.restarts.get() == 1, "the next pipeline re-attached (the first one's attach is over)");
+        long in = worker.info().framesIn();
+        long dropped = worker.info().dropped();
+        submit(codec, aac, 0, 5);
+        assertEquals(in, worker.info().framesIn(), "a closed codec sent AAC to the new worker");
+        assertEquals(dropped + 5, worker.info().dropped());
+        assertEquals(1, worker.info().pipelines());
+        submit(other, aac, 0, aac.units().size());
+        await(() -> next.packets.size() > 20, "the other pipeline served by the new worker");
+    }
+
     @Test
     void aacSentWhileNoWorkerRunsIsDroppedAndCounted() throws Exception {
         AdtsFixture aac = AdtsFixture.sine(dir);
@@ -288,7 +399,7 @@ public class CodecWorkerTest {
             }
             return testClassPath().classPath();
         };
-        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3);
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 3, START);
         worker = new CodecWorker(new WorkerLauncher(slow, options.jvmOptions(), dir, null), options);
         worker.start();
         assertTrue(entered.await(30, TimeUnit.SECONDS), "the start never prepared the class path");
