@@ -16,7 +16,7 @@ import org.stateos.transcoder.internal.codec.OpusPacket;
  * carries its due time minus the delay as its ingest time, the line the sender reports map to. Thread-safe.
  *
  * <p>With the codec worker the times come from another process that runs FFmpeg on outside bytes, so they are
- * bounded here (review 5: 50,000 packets with an ingest time a day ahead were never stale nor due and held 195 MB):
+ * bounded here (unbounded, 50,000 packets with an ingest time a day ahead were never stale nor due and held 195 MB):
  * a packet whose ingest or arrival time is more than {@link #FUTURE_MARGIN_MICROS} ahead of the clock is dropped, and
  * at most {@link #MAX_QUEUE} packets wait, the oldest dropped beyond that; both count as stale (dropped).
  */

@@ -275,8 +275,8 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
          * Opens it in {@code p} once. On a new worker after a crash the transcode first starts a new timeline, then
          * the OPEN goes out, then AAC does: nothing of the new worker's can arrive before the transcode expects it.
          * {@link CodecListener#restarted} runs outside this channel's lock (the transcode takes its own lock there, and
-         * closes the channel under it); a close meanwhile is seen after it, and nothing is opened (review 5: the
-         * closed channel was opened in the new worker anyway, and no CLOSE ever followed).
+         * closes the channel under it); a close meanwhile is seen after it, and nothing is opened (else the closed
+         * channel would stay open in the new worker, with no CLOSE ever to follow).
          */
         void attach(WorkerProcess p) {
             boolean restart;

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * Cuts a worker's stderr into lines for the node's log, holding at most {@code max} bytes of a line: the rest of a
  * longer line is counted and skipped, not kept. The worker runs FFmpeg on outside bytes, so its stderr is not trusted;
  * a {@code readLine()} there held a whole line before it could be cut (96 MB without a newline grew the node's heap
- * by 131 MB, review 5).
+ * by 131 MB).
  */
 final class StderrLines {
     interface Sink {

@@ -101,7 +101,7 @@ final class WorkerProcess {
             while (true) {
                 byte[] f = queue.take();
                 // stamped per write, not per batch: a worker that reads steadily but slower than units arrive keeps
-                // the queue from ever emptying, and is slow, not hung (review 5)
+                // the queue from ever emptying, and is slow, not hung
                 while (f != null && f != END) {
                     writingSince = System.nanoTime();
                     out.write(f);
