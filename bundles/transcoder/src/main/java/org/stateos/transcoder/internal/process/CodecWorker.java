@@ -98,7 +98,24 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
             }
             lastExit = "could not start: " + e.getMessage();
             LOG.error("transcoder: the codec worker could not start: {}", e.toString());
+            failedStart(lastExit);
             scheduleRestart(0);
+        }
+    }
+
+    /**
+     * A worker that could not even be launched (its class path refused, no java) is a young death for every pipeline
+     * waiting for one, as a worker dying before READY is: else their transcodes would wait without audio and
+     * without an error for as long as the launches keep failing.
+     */
+    private void failedStart(String cause) {
+        for (Channel c : channels.values()) {
+            if (c.on == null && ++c.crashes >= options.maxCrashes() && channels.remove(c.id, c)) {
+                LOG.error("transcoder: pipeline {} waited for the last {} codec workers, none of which started; it is "
+                        + "stopped", c.id, c.crashes);
+                c.listener.failed("the codec worker could not start " + c.crashes + " times in a row while this "
+                        + "stream's audio waited for it (the last: " + cause + ")");
+            }
         }
     }
 
@@ -258,7 +275,8 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         final int channels;
         final CodecListener listener;
         volatile WorkerProcess on;   // the worker it is open in, null while none
-        int crashes;                 // workers in a row that died young while it was open (the reader threads, one at a time)
+        int crashes;                 // workers in a row that died young while it was open or waited for (the reader
+                                     // threads and, for a failed launch, the supervisor: one at a time, no worker runs then)
         private boolean everOpened;  // guarded by this
         private WorkerProcess attaching;   // the worker attach() is opening it in (between its two locked steps);
                                            // guarded by this

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -289,6 +290,25 @@ public class CodecWorkerTest {
         assertEquals(0, worker.info().pipelines());
         assertEquals(0, r.restarts.get(), "never opened anywhere");
         await(() -> !ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "the hung worker gone");
+    }
+
+    @Test
+    void aWorkerThatCannotBeLaunchedFailsTheTranscodesWaitingForIt() throws Exception {
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 5_000, 2, 30_000);
+        WorkerClassPath refused = () -> {
+            throw new IOException("the worker's class path has a file no bundle put there: /x");
+        };
+        worker = new CodecWorker(new WorkerLauncher(refused, options.jvmOptions(), dir, null), options);
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        Recorder r = new Recorder();
+        worker.open(AudioSpecificConfig.parse(aac.config()), aac.config(), 64_000, r);
+        worker.start();
+        await(() -> !r.failures.isEmpty(), "the transcode told after two launches that failed: " + worker.info());
+        assertEquals(1, r.failures.size(), r.failures.toString());
+        assertTrue(r.failures.get(0).startsWith("the codec worker could not start 2 times in a row")
+                && r.failures.get(0).contains("no bundle put there"), r.failures.get(0));
+        assertEquals(0, worker.info().pipelines());
+        assertTrue(worker.info().lastExit().startsWith("could not start: "), worker.info().lastExit());
     }
 
     /**
