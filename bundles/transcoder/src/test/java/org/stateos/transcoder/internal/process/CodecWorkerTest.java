@@ -266,7 +266,7 @@ public class CodecWorkerTest {
         Path src = Files.createDirectories(dir.resolve("src/org/stateos/transcoder/internal/worker"));
         Files.writeString(src.resolve("WorkerMain.java"), "package org.stateos.transcoder.internal.worker;"
                 + " public class WorkerMain { public static void main(String[] a) throws Exception {"
-                + " Thread.sleep(Long.MAX_VALUE); } }");
+                + " while (true) { java.util.concurrent.locks.LockSupport.park(); } } }");   // hangs, never READY
         Path hung = Files.createDirectories(dir.resolve("hung"));
         assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", hung.toString(),
                 src.resolve("WorkerMain.java").toString()));
