@@ -43,7 +43,7 @@ public final class FloorBench {
     }
 
     /** One mode's figures. */
-    public record Result(String mode, long packets, double wallSeconds, double cpuSeconds) {
+    public record Result(String mode, long packets, double wallSeconds, double cpuSeconds, long allocatedBytes) {
         /** Per second of this thread's CPU: the rate one whole core would sustain. */
         public double packetsPerSecond() {
             return packets / cpuSeconds;
@@ -55,8 +55,9 @@ public final class FloorBench {
 
         String json() {
             return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"packets\":%d,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
-                    + "\"packets_per_s\":%.0f,\"packets_per_wall_s\":%.0f,\"cpu_us_per_packet\":%.3f}", mode, packets,
-                    wallSeconds, cpuSeconds, packetsPerSecond(), packets / wallSeconds, cpuMicrosPerPacket());
+                    + "\"packets_per_s\":%.0f,\"packets_per_wall_s\":%.0f,\"cpu_us_per_packet\":%.3f,"
+                    + "\"heap_bytes_per_packet\":%.0f}", mode, packets, wallSeconds, cpuSeconds, packetsPerSecond(),
+                    packets / wallSeconds, cpuMicrosPerPacket(), allocatedBytes < 0 ? -1.0 : (double) allocatedBytes / packets);
         }
     }
 
@@ -195,6 +196,7 @@ public final class FloorBench {
             long timestamp = 0;
             long start = System.nanoTime();
             long cpuStart = threads.getCurrentThreadCpuTime();
+            long heapStart = allocatedBytes(threads);
             // The budget is CPU time, not wall time: on a shared core the thread may get a fraction of it, and the
             // warm-up must still reach the JIT's compiled code.
             long budget = (long) (seconds * 1e9);
@@ -227,9 +229,18 @@ public final class FloorBench {
             }
             double wall = (System.nanoTime() - start) / 1e9;
             double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-            return new Result(mode, packets, wall, cpu);
+            long heap = heapStart < 0 ? -1 : allocatedBytes(threads) - heapStart;
+            return new Result(mode, packets, wall, cpu, heap);
         } finally {
             p.release();
         }
+    }
+
+    /**
+     * Heap bytes this thread has allocated (HotSpot's counter), -1 where the JVM lacks it: garbage per packet is
+     * what drives the node's young collections, so the floor shows what the protect call alone leaves behind.
+     */
+    private static long allocatedBytes(ThreadMXBean threads) {
+        return threads instanceof com.sun.management.ThreadMXBean hs ? hs.getCurrentThreadAllocatedBytes() : -1;
     }
 }

@@ -136,16 +136,13 @@ final class Report {
             }
             double pps = (a.packetsPerSecondPerViewer() + b.packetsPerSecondPerViewer()) / 2;
             double us = slope * 1e6 / pps;
-            JsonObject fm = floor.get(Floor.modeFor(b.srtpProfile()));
-            double floorUs = fm == null ? Double.NaN : fm.get("cpu_us_per_packet").getAsDouble();
+            double floorUs = floorMicros(floor, Floor.modeFor(b.srtpProfile()));
             if (slopes.isEmpty()) {
                 t.append(String.format(Locale.ROOT, "%nstateos marginal cost per added viewer (slope between steps, transcoder"
                         + " and JIT threads left out, no baseline):%n"));
             }
-            JsonObject wm = floor.get(Floor.modeFor(b.srtpProfile()) + "_woken");
-            double wokenUs = wm == null ? Double.NaN : wm.get("cpu_us_per_packet").getAsDouble();
-            JsonObject fo = floor.get(Floor.modeFor(b.srtpProfile()) + "_fanout");
-            double fanoutUs = fo == null ? Double.NaN : fo.get("cpu_us_per_packet").getAsDouble();
+            double wokenUs = floorMicros(floor, Floor.modeFor(b.srtpProfile()) + "_woken");
+            double fanoutUs = floorMicros(floor, Floor.modeFor(b.srtpProfile()) + "_fanout");
             t.append(String.format(Locale.ROOT, "  N=%d->%d: %.3f %% of a core per viewer, %.2f us/packet -> %.2fx the floor"
                     + " (%.2fx the floor with a woken receiver, %.2fx the floor sending to %d sockets)%n", a.receiving(),
                     b.receiving(), slope * 100, us, us / floorUs, us / wokenUs, us / fanoutUs, FloorBench.FANOUT_SOCKETS));
@@ -160,6 +157,27 @@ final class Report {
             slopes.add(m);
         }
         summary.put("stateos_marginal_slopes", slopes);
+        SlopeFit fit = SlopeFit.of(ours);
+        if (fit != null) {
+            String profile = ours.get(ours.size() - 1).srtpProfile();
+            double floorUs = floorMicros(floor, Floor.modeFor(profile));
+            double fanoutUs = floorMicros(floor, Floor.modeFor(profile) + "_fanout");
+            t.append(String.format(Locale.ROOT, "  least squares over the %d passing steps: %.3f %% of a core per viewer,"
+                    + " %.2f +- %.2f us/packet (r2 %.3f, %.1f %% of a core at 0 viewers) -> %.2fx the floor, %.2fx the"
+                    + " floor sending to %d sockets%n", fit.steps(), fit.slope() * 100, fit.microsPerPacket(),
+                    fit.microsPerPacketError(), fit.rSquared(), fit.intercept() * 100, fit.microsPerPacket() / floorUs,
+                    fit.microsPerPacket() / fanoutUs, FloorBench.FANOUT_SOCKETS));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("steps", fit.steps());
+            m.put("core_per_viewer", fit.slope());
+            m.put("us_per_packet", fit.microsPerPacket());
+            m.put("us_per_packet_standard_error", fit.microsPerPacketError());
+            m.put("r_squared", fit.rSquared());
+            m.put("intercept_core", fit.intercept());
+            m.put("over_floor", fit.microsPerPacket() / floorUs);
+            m.put("over_floor_fanout_sockets", fit.microsPerPacket() / fanoutUs);
+            summary.put("stateos_marginal_fit", m);
+        }
         if (!ours.isEmpty() && !janus.isEmpty()) {
             t.append(String.format(Locale.ROOT, "%nJanus / StateOS CPU per viewer at the same N (both passing):%n"));
             Map<Integer, Double> ratios = new LinkedHashMap<>();
@@ -179,6 +197,11 @@ final class Report {
         }
         json.put("summary", summary);
         return t.toString();
+    }
+
+    private static double floorMicros(Map<String, JsonObject> floor, String mode) {
+        JsonObject m = floor.get(mode);
+        return m == null ? Double.NaN : m.get("cpu_us_per_packet").getAsDouble();
     }
 
     static String json(Map<String, Object> doc) {

@@ -103,6 +103,31 @@ class ParsersTest {
         assertTrue(Double.isNaN(Step.slopePerViewer(step(100, null, 0.3, 0.2), b)), "no split");
     }
 
+    @Test
+    void theLeastSquaresSlopeRecoversALineAndSaysHowNoisyItIs() {
+        // rest CPU = 0.03 + 0.002 per viewer, exactly, at 1, 50, 100 viewers; a failed step is left out
+        List<Step> exact = List.of(split(1, 0.032), split(50, 0.130), split(100, 0.230),
+                new Step("stateos", 200, 150, 5, 0, 1, 400, "AEAD_AES_128_GCM", 20, 0.9, 0.1, 0.004, 1, 0.01, 1,
+                        0.3, 0.002, null, null, 1000, 500, "loss", new Step.Split(0.05, 0.01, 0.004)));
+        SlopeFit f = SlopeFit.of(exact);
+        assertEquals(3, f.steps());
+        assertEquals(0.002, f.slope(), 1e-12);
+        assertEquals(0.03, f.intercept(), 1e-12);
+        assertEquals(0, f.slopeError(), 1e-12);
+        assertEquals(1, f.rSquared(), 1e-12);
+        assertEquals(5.0, f.microsPerPacket(), 1e-9);          // 0.2 % of a core per viewer / 400 pkt/s
+        SlopeFit noisy = SlopeFit.of(List.of(split(1, 0.032), split(50, 0.150), split(100, 0.230)));
+        assertTrue(noisy.slopeError() > 0 && noisy.rSquared() < 1, "a point off the line shows as error");
+        assertNull(SlopeFit.of(List.of(split(50, 0.1))), "one step: no slope");
+        assertNull(SlopeFit.of(List.of(split(50, 0.1), split(50, 0.2))), "one N: no slope");
+    }
+
+    /** A passing step whose CPU without transcoder (0.05) and JIT (0.01) is {@code rest}, 400 packets/s. */
+    private static Step split(int n, double rest) {
+        return new Step("stateos", n, n, 0, 0, 1, 400, "AEAD_AES_128_GCM", 20, rest + 0.06, 0.1, 0.001, 1, 0.01, 1,
+                0.2, 0.002, null, null, 1000, 500, null, new Step.Split(0.05, 0.01, 0.001));
+    }
+
     private static Step step(int n, String failure, double serverCore, double clientCore) {
         return new Step("stateos", n, n, 0, 0, 1, 300, "AEAD_AES_128_GCM", 20, serverCore, 0.1,
                 (serverCore - 0.1) / n, 1, 0.01, 1, clientCore, clientCore / n, null, null, 1000, 500, failure,
