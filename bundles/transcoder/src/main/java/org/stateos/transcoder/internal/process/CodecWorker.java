@@ -321,10 +321,8 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
                 if (closed) {
                     return;
                 }
-                if (p.send(openFrame)) {
+                if (p.sendControl(openFrame)) {   // refused only by a worker that is ending: the next one opens it
                     on = p;
-                } else {
-                    LOG.warn("transcoder: codec worker {}: input queue full, pipeline {} not opened", p.pid(), id);
                 }
             }
         }
@@ -358,7 +356,7 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
             }
             CodecWorker.this.channels.remove(id);
             if (p != null) {
-                p.send(Wire.encode(new Message.Close(id)));
+                p.sendControl(Wire.encode(new Message.Close(id)));
             }
         }
     }

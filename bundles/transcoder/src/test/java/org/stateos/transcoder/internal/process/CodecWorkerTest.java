@@ -354,6 +354,76 @@ public class CodecWorkerTest {
         await(() -> next.packets.size() > 20, "the other pipeline served by the new worker");
     }
 
+    /**
+     * A stand-in worker: a WorkerMain compiled from {@code body} into {@code dir/<name>}, ahead of this module's classes
+     * on the class path (it shadows the real one and may use the wire classes). {@code body} is main's body.
+     */
+    WorkerClassPath standIn(String name, String body) throws IOException {
+        Path src = Files.createDirectories(dir.resolve(name + "-src/org/stateos/transcoder/internal/worker"));
+        Files.writeString(src.resolve("WorkerMain.java"), "package org.stateos.transcoder.internal.worker;"
+                + " import java.nio.file.*; public class WorkerMain { public static void main(String[] a) throws"
+                + " Exception { " + body + " } }");
+        Path classes = Files.createDirectories(dir.resolve(name));
+        String module = codeSource(WorkerMain.class);
+        assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", module, "-d",
+                classes.toString(), src.resolve("WorkerMain.java").toString()));
+        return () -> classes + File.pathSeparator + module;
+    }
+
+    /**
+     * A stand-in that says READY, reads nothing until {@code go} exists (its input pipe fills, then the node's queue),
+     * then logs every OPEN and CLOSE it reads to {@code log}, one per line.
+     */
+    WorkerClassPath slowReader(Path go, Path log) throws IOException {
+        return standIn("slow", "var out = new java.io.FileOutputStream(java.io.FileDescriptor.out);"
+                + " out.write(Wire.encode(new Message.Ready(ProcessHandle.current().pid(), 1))); out.flush();"
+                + " Path go = Path.of(\"" + go + "\"); while (!Files.exists(go)) {"
+                + " java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); }"
+                + " MessageDecoder in = MessageDecoder.toWorker(new java.io.BufferedInputStream(System.in, 1 << 16));"
+                + " try (var w = Files.newBufferedWriter(Path.of(\"" + log + "\"))) { Message m;"
+                + " while ((m = in.next()) != null) {"
+                + " if (m instanceof Message.Open o) { w.write(\"OPEN \" + o.id() + \"\\n\"); w.flush(); }"
+                + " if (m instanceof Message.Close c) { w.write(\"CLOSE \" + c.id() + \"\\n\"); w.flush(); } } }");
+    }
+
+    /**
+     * Review 5 leftover: OPEN and CLOSE went into the same bounded queue as AAC, so with the queue full (a slow worker)
+     * a new pipeline was never opened in the worker and a closed one never closed there (a leak in the worker). Control
+     * messages are never dropped; AAC is.
+     */
+    @Test
+    void openAndCloseReachASlowWorkerWhoseInputQueueIsFull() throws Exception {
+        AdtsFixture aac = AdtsFixture.sine(dir);
+        AudioSpecificConfig asc = AudioSpecificConfig.parse(aac.config());
+        Path go = dir.resolve("go");
+        Path log = dir.resolve("control.log");
+        // a long stall time: the worker is slow on purpose here, not to be killed as hung
+        WorkerOptions options = new WorkerOptions(WorkerOptions.DEFAULT_JVM, 200, 10_000, 60_000, 120_000, 3, START);
+        worker = new CodecWorker(new WorkerLauncher(slowReader(go, log), options.jvmOptions(), dir, null), options);
+        worker.start();
+        awaitReady(0);
+        AudioCodec first = worker.open(asc, aac.config(), 64_000, new Recorder());
+        byte[] unit = aac.units().get(0);
+        for (int i = 0; i < 100_000 && worker.info().dropped() == 0; i++) {
+            first.submit(unit, 0, INGEST0);
+        }
+        assertTrue(worker.info().dropped() > 0, "the input queue never filled: " + worker.info());
+        AudioCodec second = worker.open(asc, aac.config(), 64_000, new Recorder());
+        first.close();
+        Files.createFile(go);
+        await(() -> {
+            try {
+                return Files.exists(log) && Files.readAllLines(log).size() >= 3;
+            } catch (IOException e) {
+                return false;
+            }
+        }, "the slow worker to read OPEN 1, OPEN 2 and CLOSE 1");
+        assertEquals(List.of("OPEN 1", "OPEN 2", "CLOSE 1"), Files.readAllLines(log));
+        long in = worker.info().framesIn();
+        second.submit(unit, 0, INGEST0);
+        assertEquals(in + 1, worker.info().framesIn(), "the second pipeline is open in the worker and takes AAC");
+    }
+
     @Test
     void aacSentWhileNoWorkerRunsIsDroppedAndCounted() throws Exception {
         AdtsFixture aac = AdtsFixture.sine(dir);
