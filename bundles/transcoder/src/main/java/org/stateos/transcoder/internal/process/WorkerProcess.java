@@ -163,6 +163,7 @@ final class WorkerProcess {
     }
 
     private void readLoop() {
+        String failure = null;
         try {
             MessageDecoder decoder = MessageDecoder.fromWorker(new BufferedInputStream(process.getInputStream(), 1 << 16));
             Message m;
@@ -186,7 +187,19 @@ final class WorkerProcess {
         } catch (IOException e) {
             LOG.warn("transcoder: codec worker {}: reading its output failed: {}", process.pid(), e.toString());
             process.destroyForcibly();
+        } catch (RuntimeException | Error e) {
+            // a bug of ours, not the worker's: nobody reads its output any more, so it is of no use; the finally
+            // below still tells the supervisor, which starts a new one (before, it stayed "running" for good)
+            failure = e.toString();
+            LOG.error("transcoder: codec worker {}: its output reader failed; killing it", process.pid(), e);
+            process.destroyForcibly();
+        } finally {
+            reportExit(failure);
         }
+    }
+
+    /** Once, from the reader, however its loop ended: frees the writer, waits for the exit, tells the supervisor. */
+    private void reportExit(String readerFailure) {
         end();   // frees the writer if it waits for work
         int code;
         try {
@@ -196,7 +209,8 @@ final class WorkerProcess {
             process.destroyForcibly();
             code = -1;
         }
-        String cause = ExitCause.describe(code) + (protocolError == null ? "" : " after a protocol error: " + protocolError);
+        String cause = ExitCause.describe(code) + (protocolError == null ? "" : " after a protocol error: " + protocolError)
+                + (readerFailure == null ? "" : " after its output reader failed: " + readerFailure);
         events.exited(this, code, cause);
     }
 
