@@ -117,6 +117,14 @@ final class WorkerProcess {
         return true;
     }
 
+    /**
+     * True once its input is closed (stopping, or gone: the reader sets it before it reports the exit), so a caller
+     * that read false before its exit was reported is seen by that report.
+     */
+    boolean ended() {
+        return ending;
+    }
+
     /** Ends the writer: what is queued is dropped, the END makes it close stdin. */
     private void end() {
         ending = true;
