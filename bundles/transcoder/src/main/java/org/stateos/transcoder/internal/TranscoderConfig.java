@@ -47,9 +47,12 @@ public @interface TranscoderConfig {
             options = {@Option(value = "process", label = "process"), @Option(value = "in-process", label = "in-process")})
     String isolation() default "process";
 
-    @AttributeDefinition(description = "The codec worker JVM's options, space separated (-X and -D only; class "
-            + "paths, -Xrun agents, -XX:OnError, -XX:OnOutOfMemoryError, java.library.path and JavaCPP's own "
-            + "properties are refused)")
+    @AttributeDefinition(description = "The codec worker JVM's options, space separated. Only these, each with a "
+            + "valid value: -Xmx -Xms -Xmn -Xss, -XX:MaxDirectMemorySize= -XX:MetaspaceSize= -XX:MaxMetaspaceSize= "
+            + "-XX:ReservedCodeCacheSize= (sizes), -XX:+/-UseSerialGC/UseParallelGC/UseG1GC, -XX:MaxGCPauseMillis= "
+            + "-XX:ParallelGCThreads= -XX:ConcGCThreads= -XX:CICompilerCount= -XX:ActiveProcessorCount= (numbers), "
+            + "-XX:TieredStopAtLevel= (0-4), -XX:+/-TieredCompilation, -XX:+/-PreserveFramePointer, "
+            + "-XX:+/-AlwaysPreTouch, -Dfile.encoding=; anything else is refused (see the transcoder README)")
     String worker_jvm_options() default "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     @AttributeDefinition(description = "First delay before a dead codec worker is started again, milliseconds; "

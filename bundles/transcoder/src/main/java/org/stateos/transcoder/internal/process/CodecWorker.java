@@ -59,6 +59,12 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
     private volatile int starts;
     private volatile boolean restarting;
     private volatile boolean closed;
+    /** Where threads meet (READY, close, attach): a test holds one thread there to show a race; a no-op otherwise. */
+    volatile Pause pause = point -> { };
+
+    interface Pause {
+        void at(String point);
+    }
 
     public CodecWorker(WorkerLauncher launcher, WorkerOptions options) {
         this.launcher = launcher;
@@ -192,6 +198,7 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         if (starting != p || closed) {
             return;
         }
+        pause.at("ready-checked");
         nativesMillis = r.nativesMillis();
         ready = p;
         starting = null;
@@ -200,6 +207,7 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         for (Channel c : List.copyOf(channels.values())) {
             c.attach(p);
         }
+        pause.at("ready-done");
     }
 
     private void onExit(WorkerProcess p, String exit) {
@@ -321,10 +329,17 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
                 if (closed) {
                     return;
                 }
-                if (p.send(openFrame)) {
+                if (p.sendControl(openFrame)) {   // refused only by a worker that is ending: the next one opens it
+                    pause.at("attach-sent");
                     on = p;
-                } else {
-                    LOG.warn("transcoder: codec worker {}: input queue full, pipeline {} not opened", p.pid(), id);
+                    // p may have died since the OPEN went out, its exit handled before `on` said p: then nothing
+                    // resets it, and a next worker dying before READY would not count against this pipeline (only
+                    // pipelines in no worker wait for one), which would wait without audio and without an error for
+                    // good. The reader marks p ended before it reports the exit: either we see that here, or
+                    // onExit sees on == p (both volatile).
+                    if (p.ended()) {
+                        on = null;
+                    }
                 }
             }
         }
@@ -358,7 +373,7 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
             }
             CodecWorker.this.channels.remove(id);
             if (p != null) {
-                p.send(Wire.encode(new Message.Close(id)));
+                p.sendControl(Wire.encode(new Message.Close(id)));
             }
         }
     }
@@ -382,12 +397,16 @@ public final class CodecWorker implements CodecFactory, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // starting first, then ready: a READY whose check passed before `closed` was set moves its worker the other
+        // way (ready set, then starting cleared), so it is seen in one of the two, never in neither (before, read in
+        // the other order, a READY between the reads left the worker running after close(), stopped by nobody)
+        WorkerProcess s = starting;
+        pause.at("close-read-first");
         WorkerProcess r = ready;
-        WorkerProcess s = starting;   // no longer becomes ready: onReady ignores it once closed
         if (r != null) {
             r.stop();
         }
-        if (s != null) {
+        if (s != null && s != r) {
             s.abort();   // closing stdin would wait for its natives to load; this runs on the framework's refresh thread
         }
         channels.clear();

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * How the codec worker is run and supervised.
  *
- * @param jvmOptions          the worker JVM's own options (heap, GC), from the configuration
+ * @param jvmOptions          the worker JVM's own options (heap, GC, JIT), from the configuration; only those on
+ *                            {@link JvmOptionAllowList} with a valid value
  * @param restartInitialMillis first restart delay, doubling per crash up to {@code restartMaxMillis}
  * @param healthyMillis       a worker that ran this long before dying restarts after the initial delay again
  * @param stallMillis         a write to the worker blocked this long (its input pipe full: it stopped reading)
@@ -17,16 +18,6 @@ import java.util.List;
  */
 public record WorkerOptions(List<String> jvmOptions, long restartInitialMillis, long restartMaxMillis,
         long healthyMillis, long stallMillis, int maxCrashes, long startMillis) {
-
-    /**
-     * Options (prefixes) that would load code from outside the verified class path or run a command: class paths and
-     * loaders, option files, native agents ({@code -Xrun}; {@code -agentlib}/{@code -javaagent} are not -X/-D),
-     * commands run on a fatal error or an OOM, and the native library path JavaCPP may search first. A deny-list: an
-     * allow-list of the options an operator needs (heap, GC, JIT) would be safer and is not done yet.
-     */
-    private static final List<String> REFUSED = List.of("-Djava.class.path", "-Xbootclasspath", "-XX:Flags",
-            "-XX:VMOptionsFile", "-Djava.system.class.loader", "-Xrun", "-XX:OnError", "-XX:OnOutOfMemoryError",
-            "-Djava.library.path", "-Dorg.bytedeco.javacpp.");
 
     public static final List<String> DEFAULT_JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** READY comes 0.3-1 s after the JVM starts (seconds on a loaded box): 30 s is a hang, not a slow start. */
@@ -40,15 +31,7 @@ public record WorkerOptions(List<String> jvmOptions, long restartInitialMillis, 
                     + "stall >= 100 ms, max crashes >= 1, start >= 1000 ms");
         }
         for (String o : jvmOptions) {
-            if (!o.startsWith("-X") && !o.startsWith("-D")) {
-                throw new IllegalArgumentException("worker JVM option '" + o + "' is not a -X or -D option");
-            }
-            for (String refused : REFUSED) {
-                if (o.startsWith(refused)) {
-                    throw new IllegalArgumentException("worker JVM option '" + o + "' would load or run code from "
-                            + "elsewhere");
-                }
-            }
+            JvmOptionAllowList.check(o);
         }
     }
 

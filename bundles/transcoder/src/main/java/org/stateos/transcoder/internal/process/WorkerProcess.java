@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ import org.stateos.transcoder.internal.worker.WireException;
 
 /**
  * One running worker JVM and its three pipes, each on its own thread because pipe I/O blocks (the node's Netty
- * loops and codec threads must never wait on a child process): a writer draining a bounded queue into stdin, a
+ * loops and codec threads must never wait on a child process): a writer draining a queue into stdin, a
  * reader decoding stdout, a logger copying stderr lines into the node's log. The reader sees EOF the moment the
  * process dies (however it died), waits for its exit status and reports it once.
  */
@@ -30,7 +31,7 @@ final class WorkerProcess {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
     /** AAC units waiting for the worker's stdin; beyond this they are dropped (the worker is far behind or hung). */
     static final int QUEUE = 4_096;
-    private static final byte[] END = new byte[0];
+    private static final Out END = new Out(new byte[0], false);
     /** Bytes of one stderr line logged (and held); the rest of a longer line is counted, not kept. */
     static final int MAX_LOG_LINE = 1000;
     /** Environment variables a JVM takes options (agents, class paths) from: never inherited by the worker. */
@@ -47,7 +48,15 @@ final class WorkerProcess {
     private final Process process;
     private final Events events;
     private final long startNanos = System.nanoTime();
-    private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(QUEUE);
+    /**
+     * Everything for stdin, in order (an OPEN before its pipeline's AAC, a CLOSE after it). Unbounded: the AAC in it is
+     * bounded by {@link #data} instead, so OPEN and CLOSE are never dropped (a dropped OPEN left a pipeline never
+     * opened, a dropped CLOSE one never closed in the worker; review 5). Those are one per pipeline opened or closed,
+     * and a worker that stops reading is killed after worker.stall.ms, which ends the queue.
+     */
+    private final BlockingQueue<Out> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger data = new AtomicInteger();   // AAC frames in the queue
+    private volatile boolean ending;   // END queued: nothing sent after it reaches the worker
     private volatile long writingSince;   // nanoTime a write began and has not finished, 0 when none
     private volatile String protocolError;
 
@@ -82,9 +91,45 @@ final class WorkerProcess {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    /** Queues a frame for stdin; false when the queue is full (the caller counts it as dropped). */
+    /** A frame for stdin; {@code counted}: an AAC frame, within {@link #QUEUE}. */
+    private record Out(byte[] frame, boolean counted) {
+    }
+
+    /** Queues an AAC frame for stdin; false when {@link #QUEUE} of them wait (the caller counts it as dropped). */
     boolean send(byte[] frame) {
-        return queue.offer(frame);
+        if (ending || data.incrementAndGet() > QUEUE) {
+            data.decrementAndGet();
+            return false;
+        }
+        queue.add(new Out(frame, true));
+        return true;
+    }
+
+    /**
+     * Queues an OPEN or CLOSE for stdin, however many AAC frames wait; false only once the worker is being stopped or
+     * has ended (nothing is open in a worker that is gone).
+     */
+    boolean sendControl(byte[] frame) {
+        if (ending) {
+            return false;
+        }
+        queue.add(new Out(frame, false));
+        return true;
+    }
+
+    /**
+     * True once its input is closed (stopping, or gone: the reader sets it before it reports the exit), so a caller
+     * that read false before its exit was reported is seen by that report.
+     */
+    boolean ended() {
+        return ending;
+    }
+
+    /** Ends the writer: what is queued is dropped, the END makes it close stdin. */
+    private void end() {
+        ending = true;
+        queue.clear();
+        queue.add(END);
     }
 
     /**
@@ -99,12 +144,15 @@ final class WorkerProcess {
     private void writeLoop() {
         try (OutputStream out = new BufferedOutputStream(process.getOutputStream(), 1 << 16)) {
             while (true) {
-                byte[] f = queue.take();
+                Out f = queue.take();
                 // stamped per write, not per batch: a worker that reads steadily but slower than units arrive keeps
                 // the queue from ever emptying, and is slow, not hung
                 while (f != null && f != END) {
+                    if (f.counted()) {
+                        data.decrementAndGet();
+                    }
                     writingSince = System.nanoTime();
-                    out.write(f);
+                    out.write(f.frame());
                     writingSince = 0;
                     f = queue.poll();
                 }
@@ -123,6 +171,7 @@ final class WorkerProcess {
     }
 
     private void readLoop() {
+        String failure = null;
         try {
             MessageDecoder decoder = MessageDecoder.fromWorker(new BufferedInputStream(process.getInputStream(), 1 << 16));
             Message m;
@@ -146,9 +195,20 @@ final class WorkerProcess {
         } catch (IOException e) {
             LOG.warn("transcoder: codec worker {}: reading its output failed: {}", process.pid(), e.toString());
             process.destroyForcibly();
+        } catch (RuntimeException | Error e) {
+            // a bug of ours, not the worker's: nobody reads its output any more, so it is of no use; the finally
+            // below still tells the supervisor, which starts a new one (before, it stayed "running" for good)
+            failure = e.toString();
+            LOG.error("transcoder: codec worker {}: its output reader failed; killing it", process.pid(), e);
+            process.destroyForcibly();
+        } finally {
+            reportExit(failure);
         }
-        queue.clear();
-        queue.offer(END);   // frees the writer if it waits for work
+    }
+
+    /** Once, from the reader, however its loop ended: frees the writer, waits for the exit, tells the supervisor. */
+    private void reportExit(String readerFailure) {
+        end();   // frees the writer if it waits for work
         int code;
         try {
             code = process.waitFor();
@@ -157,7 +217,8 @@ final class WorkerProcess {
             process.destroyForcibly();
             code = -1;
         }
-        String cause = ExitCause.describe(code) + (protocolError == null ? "" : " after a protocol error: " + protocolError);
+        String cause = ExitCause.describe(code) + (protocolError == null ? "" : " after a protocol error: " + protocolError)
+                + (readerFailure == null ? "" : " after its output reader failed: " + readerFailure);
         events.exited(this, code, cause);
     }
 
@@ -177,8 +238,7 @@ final class WorkerProcess {
 
     /** Stops the worker: stdin closed (it exits by itself), then SIGTERM, then SIGKILL. Blocks at most ~4 s. */
     void stop() {
-        queue.clear();
-        queue.offer(END);
+        end();
         try {
             if (!process.waitFor(2, TimeUnit.SECONDS)) {
                 process.destroy();
@@ -198,8 +258,7 @@ final class WorkerProcess {
      * SIGKILL after 1 s. Blocks at most ~2 s.
      */
     void abort() {
-        queue.clear();
-        queue.offer(END);
+        end();
         process.destroy();
         try {
             if (!process.waitFor(1, TimeUnit.SECONDS)) {

@@ -15,9 +15,17 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.net.URLStreamHandler;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -95,6 +103,84 @@ class BundleClassPathTest {
         Files.createSymbolicLink(cpDir, copy);   // the same bytes, reached through a link
         IOException e = assertThrows(IOException.class, cp::classPath);
         assertTrue(e.getMessage().contains("(a symbolic link): " + cpDir), e.getMessage());
+    }
+
+    /** A file's identity on disk: rewriting it (a new file) changes its key (inode) even when the bytes are equal. */
+    private static Object key(Path f) throws IOException {
+        return Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey() + "@"
+                + Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static Map<Path, Object> keys(Path dir) throws IOException {
+        Map<Path, Object> out = new HashMap<>();
+        for (Path f : files(dir)) {
+            out.put(f, key(f));
+        }
+        return out;
+    }
+
+    /** Owner write back on a directory the copy made read-only (the tests run as root too, where it changes nothing). */
+    private static void writable(Path d) throws IOException {
+        Set<PosixFilePermission> p = new HashSet<>(Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS));
+        p.add(PosixFilePermission.OWNER_WRITE);
+        Files.setPosixFilePermissions(d, p);
+    }
+
+    /**
+     * Review 5 leftover: every activation (every refresh of this bundle, e.g. at each hot swap of http) deleted the
+     * ≈ 55 MB class path and copied it afresh. Now an activation keeps the files that hash as their bundle entries,
+     * rewrites only those that differ, removes what no bundle put there, and leaves files 0444 and directories 0555.
+     */
+    @Test
+    void aSecondActivationKeepsTheVerifiedCopyAndRewritesOnlyWhatDiffers() throws IOException {
+        Path cpDir = tmp.resolve("cp");
+        classPath(cpDir).classPath();
+        Map<Path, Object> first = keys(cpDir);
+        assertEquals(3, first.size());
+        assertEquals(cpDir.toString(), classPath(cpDir).classPath());   // a second activation, a new instance
+        assertEquals(first, keys(cpDir), "a second activation rewrote files that were unchanged");
+
+        Path changed = cpDir.resolve("org/bytedeco/C.class");
+        writable(changed.getParent());
+        Files.delete(changed);
+        Files.writeString(changed, "changed");
+        Path added = Files.writeString(cpDir.resolve("org/bytedeco/Added.class"), "foreign");
+        Path addedDir = Files.createDirectories(cpDir.resolve("org/bytedeco/ffmpeg/linux-x86_64-gpl"));
+        Files.writeString(addedDir.resolve("libjniavcodec.so"), "foreign");
+        Path link = Files.createSymbolicLink(cpDir.resolve("org/bytedeco/D.class"), added);
+        BundleClassPath third = classPath(cpDir);
+        assertEquals(cpDir.toString(), third.classPath());
+        assertEquals("org/bytedeco/C.class", Files.readString(changed), "the changed file rewritten from its bundle");
+        assertFalse(Files.exists(added, LinkOption.NOFOLLOW_LINKS), "a file no bundle put there removed");
+        assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS), "a link removed");
+        assertFalse(Files.exists(addedDir.getParent(), LinkOption.NOFOLLOW_LINKS), "directories no bundle made removed");
+        Map<Path, Object> after = keys(cpDir);
+        assertEquals(first.keySet(), after.keySet());
+        for (Path f : first.keySet()) {
+            if (!f.equals(changed)) {
+                assertEquals(first.get(f), after.get(f), "an unchanged file rewritten: " + f);
+            }
+        }
+        try (Stream<Path> s = Files.walk(cpDir)) {
+            for (Path p : s.toList()) {
+                assertEquals(Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "r-xr-xr-x" : "r--r--r--",
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)),
+                        "permissions of " + p);
+            }
+        }
+        assertEquals(cpDir.toString(), third.classPath(), "the check before a start accepts what the activation left");
+    }
+
+    @Test
+    void anActivationReplacesAClassPathDirectoryThatIsALinkOrAFile() throws IOException {
+        Path cpDir = tmp.resolve("cp");
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path foreign = Files.writeString(elsewhere.resolve("keep.me"), "not ours");
+        Files.createSymbolicLink(cpDir, elsewhere);
+        assertEquals(cpDir.toString(), classPath(cpDir).classPath());
+        assertTrue(Files.isDirectory(cpDir, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(cpDir));
+        assertTrue(Files.exists(foreign), "nothing deleted through the link");
+        assertEquals(3, files(cpDir).size());
     }
 
     private BundleClassPath classPath(Path cpDir) throws IOException {

@@ -134,6 +134,48 @@ class WorkerProcessTest {
         }
     }
 
+    /**
+     * Review 5 leftover: the reader reported the exit after its loop, not in a finally, so anything unexpected thrown
+     * while handling a message (here an Error from the handler, as a LinkageError or an assertion would be) ended the
+     * reader with the supervisor never told: the worker "running" for good, with no reader. Now the reader kills the
+     * worker and reports its exit, once.
+     */
+    @Test
+    void anUnexpectedThrowableInTheReaderStillReportsTheExitOnce() throws Exception {
+        java.nio.file.Path ready = java.nio.file.Files.createTempFile("ready", ".bin");
+        try {
+            java.nio.file.Files.write(ready, org.stateos.transcoder.internal.worker.Wire.encode(new Message.Ready(1, 1)));
+            AtomicLong exits = new AtomicLong();
+            java.util.concurrent.atomic.AtomicReference<String> cause = new java.util.concurrent.atomic.AtomicReference<>();
+            WorkerProcess p = WorkerProcess.start(List.of("sh", "-c", "cat '" + ready + "'; exec sleep 60"),
+                    new WorkerProcess.Events() {
+                        @Override
+                        public void message(WorkerProcess from, Message m) {
+                            throw new AssertionError("a handler that fails in a way nobody planned for");
+                        }
+
+                        @Override
+                        public void exited(WorkerProcess from, int code, String c) {
+                            cause.set(c);
+                            exits.incrementAndGet();
+                        }
+                    });
+            p.begin();
+            try {
+                Await.until(() -> exits.get() > 0, "the exit reported after the reader failed",
+                        Duration.ofSeconds(30));
+                assertTrue(cause.get().contains("its output reader failed: java.lang.AssertionError"), cause.get());
+                assertFalse(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false),
+                        "a worker nobody reads is killed");
+                assertEquals(1, exits.get());
+            } finally {
+                p.kill();
+            }
+        } finally {
+            java.nio.file.Files.delete(ready);
+        }
+    }
+
     static long usedAfterGc() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
