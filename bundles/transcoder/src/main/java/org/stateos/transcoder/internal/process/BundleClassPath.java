@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>At each activation the directory in this bundle's data area (the node's own data directory) is brought in line
  * with the bundles' entries: a file whose SHA-256 equals its entry's is kept, one that differs is rewritten, anything
  * no bundle put there is removed (files, directories, links, special files; links are removed, never followed), and
- * then files are made 0444 and directories 0555. Every refresh of this bundle (each hot swap of http) activates it
+ * then files are made 0444 (directories stay 0755, so the node's own user can always delete its cache). Every refresh of this bundle (each hot swap of http) activates it
  * again, and copying ≈ 55 MB afresh each time wore the flash for nothing. Each file's hash is kept in memory; before
  * every start of a worker the directory is checked against them: a file changed, missing or added refuses the start,
  * and so does anything that is not a regular file or a directory of the copy (a symbolic link, a FIFO, a directory
@@ -54,8 +54,8 @@ public final class BundleClassPath implements WorkerClassPath {
     private static final String[] OWN_PACKAGES = {"org/stateos/transcoder/internal/codec",
             "org/stateos/transcoder/internal/worker"};
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("r--r--r--");
-    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("r-xr-xr-x");
-    private static final Set<PosixFilePermission> DIR_WRITABLE = PosixFilePermissions.fromString("rwxr-xr-x");
+    /** Writable by the owner: a read-only directory would keep a non-root node from deleting its own cache. */
+    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwxr-xr-x");
 
     private final Bundle transcoder;
     private final Bundle natives;
@@ -151,7 +151,8 @@ public final class BundleClassPath implements WorkerClassPath {
     /**
      * Removes, children first, everything under {@link #dir} that is neither one of {@code files} (a regular file)
      * nor one of {@code dirs} (a real directory): what an earlier version left, a partial copy, or what someone put
-     * there. Directories get their owner's write permission back first, as the last activation left them 0555.
+     * there. Directories get their owner's write permission back first (a copy made by an earlier build left them
+     * 0555).
      */
     private int removeForeign(Set<Path> files, Set<Path> dirs) throws IOException {
         List<Path> all;
@@ -160,7 +161,7 @@ public final class BundleClassPath implements WorkerClassPath {
         }
         for (Path p : all) {
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                setPermissions(p, DIR_WRITABLE);
+                setPermissions(p, DIR);
             }
         }
         int removed = 0;

@@ -129,7 +129,7 @@ class BundleClassPathTest {
     /**
      * Review 5 leftover: every activation (every refresh of this bundle, e.g. at each hot swap of http) deleted the
      * ≈ 55 MB class path and copied it afresh. Now an activation keeps the files that hash as their bundle entries,
-     * rewrites only those that differ, removes what no bundle put there, and leaves files 0444 and directories 0555.
+     * rewrites only those that differ, removes what no bundle put there, and leaves files 0444 and directories 0755.
      */
     @Test
     void aSecondActivationKeepsTheVerifiedCopyAndRewritesOnlyWhatDiffers() throws IOException {
@@ -163,7 +163,7 @@ class BundleClassPathTest {
         }
         try (Stream<Path> s = Files.walk(cpDir)) {
             for (Path p : s.toList()) {
-                assertEquals(Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "r-xr-xr-x" : "r--r--r--",
+                assertEquals(Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "rwxr-xr-x" : "r--r--r--",
                         PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)),
                         "permissions of " + p);
             }
