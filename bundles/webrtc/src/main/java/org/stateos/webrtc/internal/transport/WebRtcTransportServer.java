@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +64,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     private final BcTlsCrypto crypto = new BcTlsCrypto(random);
     private final DtlsCertificate certificate;
     private final ThreadPoolExecutor handshakes;
+    private final HandshakeLanes handshakeLanes;
     private final Map<String, PeerSession> byUfrag = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, PeerSession> byAddress = new ConcurrentHashMap<>();
     private final RateLimitedLog drops = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
@@ -85,6 +85,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                     return t;
                 });
         handshakes.allowCoreThreadTimeOut(true);
+        this.handshakeLanes = new HandshakeLanes(handshakes, settings.dtlsHandshakesPerAddress());
     }
 
     /** Binds the UDP port: one socket per event loop (or {@code udp.sockets}), SO_REUSEPORT when several. */
@@ -293,24 +294,23 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                 settings.srtpProfiles(), (int) settings.dtlsHandshakeTimeout().toMillis());
     }
 
-    boolean submitHandshake(PeerSession s, DtlsSrtpServer server, QueuedDatagramTransport datagrams) {
-        try {
-            handshakes.execute(() -> {
-                DTLSServerProtocol protocol = new DTLSServerProtocol();
-                // The peer's address was proven by an authenticated ICE check: no HelloVerifyRequest round trip.
-                protocol.setVerifyRequests(false);
-                try {
-                    DTLSTransport t = protocol.accept(server, datagrams);
-                    s.eventLoop().execute(() -> s.handshakeDone(t));
-                } catch (IOException | RuntimeException e) {
-                    String why = server.failure() != null ? server.failure() : String.valueOf(e.getMessage());
-                    s.eventLoop().execute(() -> s.handshakeFailed(why));
-                }
-            });
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+    /**
+     * Runs the handshake on the pool, at most {@code dtls.handshakes.per.address} of one source address at once
+     * ({@link HandshakeLanes}); false when refused now (the pool's queue or the address's waiting line is full).
+     */
+    boolean submitHandshake(PeerSession s, DtlsSrtpServer server, QueuedDatagramTransport datagrams, InetAddress from) {
+        return handshakeLanes.submit(from, () -> {
+            DTLSServerProtocol protocol = new DTLSServerProtocol();
+            // The peer's address was proven by an authenticated ICE check: no HelloVerifyRequest round trip.
+            protocol.setVerifyRequests(false);
+            try {
+                DTLSTransport t = protocol.accept(server, datagrams);
+                s.onLoop(() -> s.handshakeDone(t));
+            } catch (IOException | RuntimeException e) {
+                String why = server.failure() != null ? server.failure() : String.valueOf(e.getMessage());
+                s.onLoop(() -> s.handshakeFailed(why));
+            }
+        }, () -> s.onLoop(() -> s.close("DTLS handshake capacity exhausted")));
     }
 
     // ------------------------------------------------------------------ stop

@@ -229,6 +229,48 @@ class WebRtcTransportServerTest {
     }
 
     @Test
+    void aPeerWhoseHandshakesStallCannotHoldEveryHandshakeThread() throws Exception {
+        // Two handshake threads, a 30 s handshake timeout: a stalled handshake holds its thread for the whole test.
+        startServer(TransportSettings.defaults("127.0.0.1", 0).withDtlsHandshakes(Duration.ofSeconds(30), 2, 1));
+        java.net.InetAddress attacker = java.net.InetAddress.getByName("127.0.0.2");
+        List<BrowserLikePeer> stalled = new java.util.ArrayList<>();
+        List<RecordingListener> stalledListeners = new java.util.ArrayList<>();
+        try (BrowserLikePeer good = new BrowserLikePeer(server.localAddress())) {
+            for (int i = 0; i < 3; i++) {
+                BrowserLikePeer p = new BrowserLikePeer(server.localAddress(), attacker);
+                stalled.add(p);
+                RecordingListener l = new RecordingListener();
+                stalledListeners.add(l);
+                PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
+                        new Fingerprint("sha-256", p.fingerprint()), l);
+                assertEquals(StunMessage.BINDING_SUCCESS, p.check(t.local().iceUfrag(), t.local().icePwd(), true).type());
+                p.sendClientHelloOnly(); // and never another byte
+                if (i == 0) {
+                    assertEquals(22, p.receive()[0], "the server answered with its flight: the first handshake runs");
+                }
+            }
+            RecordingListener listener = new RecordingListener();
+            PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
+                    new Fingerprint("sha-256", good.fingerprint()), listener);
+            good.check(t.local().iceUfrag(), t.local().icePwd(), true);
+            java.util.concurrent.CompletableFuture<Void> handshake = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    good.handshake(List.of(SrtpProfile.AEAD_AES_128_GCM));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // Before: all threads held by 127.0.0.2 for 30 s and this handshake queued behind them.
+            assertTrue(listener.connected.get(10, TimeUnit.SECONDS).isConnected(),
+                    "another address connects while one address stalls its handshakes");
+            handshake.get(10, TimeUnit.SECONDS);
+            stalledListeners.forEach(l -> assertFalse(l.closed.isDone(), "the stalled ones wait their turn, not refused"));
+        } finally {
+            stalled.forEach(BrowserLikePeer::close);
+        }
+    }
+
+    @Test
     void closesASessionWhoseConsentExpires() throws Exception {
         startServer(TransportSettings.defaults("127.0.0.1", 0).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)));
         try (BrowserLikePeer peer = new BrowserLikePeer(server.localAddress())) {
