@@ -55,6 +55,10 @@ public final class SessionRegistry {
         TooManySessionsException(int max) {
             super("this node serves its maximum of " + max + " WebRTC sessions");
         }
+
+        TooManySessionsException(String why) {
+            super(why);
+        }
     }
 
     private final SessionSettings settings;
@@ -154,8 +158,16 @@ public final class SessionRegistry {
         String cname = "stateos-" + id.substring(0, 12);
         WhepSession session = new WhepSession(id, streamName, negotiation, settings, alloc, cname, seed, payloads,
                 s -> sessions.remove(s.id(), s));
-        PeerTransport transport = transports.open(negotiation.remoteUfrag(), negotiation.remotePwd(),
-                negotiation.remoteFingerprint(), session);
+        PeerTransport transport;
+        try {
+            transport = transports.open(negotiation.remoteUfrag(), negotiation.remotePwd(),
+                    negotiation.remoteFingerprint(), session);
+        } catch (IllegalArgumentException e) {
+            // the offer's ICE credentials or fingerprint hash: the client's fault (400), not a server error (500)
+            throw new SdpException(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new TooManySessionsException(e.getMessage()); // the transport is full or stopping: 503
+        }
         session.attach(transport);
         session.recordLatencyInto(latency);
         String answer = AnswerWriter.write(negotiation, transport.local(), random.nextLong() & Long.MAX_VALUE, cname,
