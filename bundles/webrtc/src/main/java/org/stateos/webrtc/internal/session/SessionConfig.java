@@ -39,6 +39,11 @@ public @interface SessionConfig {
     @AttributeDefinition(name = "Maximum sessions", description = "Further WHEP offers are answered 503.", min = "1")
     int whep_max_sessions() default 500;
 
+    @AttributeDefinition(name = "Connecting sessions per address",
+            description = "WHEP sessions one client address may have that have not connected yet (ICE and DTLS under "
+                    + "way); further offers from it are answered 429. A browser connects in well under a second.", min = "1")
+    int whep_max_connecting_per_address() default 10;
+
     @AttributeDefinition(name = "Start-up cache (frames)",
             description = "Video frames (from the latest keyframe) a session keeps while its transport connects.", min = "1")
     int gop_cache_frames() default 600;

@@ -86,6 +86,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     private final Instant started = Instant.now();
 
     private volatile PeerTransport transport;
+    private volatile java.net.InetAddress client;
     private volatile org.stateos.webrtc.internal.metrics.ServerLatency latency;
     private volatile Subscription subscription;
     private volatile State state = State.CONNECTING;
@@ -197,6 +198,15 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
 
     public String cname() {
         return cname;
+    }
+
+    /** The HTTP client that made the offer (null: unknown); the registry limits offers per address with it. */
+    void client(java.net.InetAddress address) {
+        this.client = address;
+    }
+
+    java.net.InetAddress client() {
+        return client;
     }
 
     /** Binds the transport {@code open} returned; starts the connect timeout. Call before subscribing. */

@@ -94,6 +94,33 @@ class SessionRegistryTest {
         assertEquals(0, registry.size());
     }
 
+    @Test
+    void oneAddressCanHaveOnlySoManySessionsConnectingAtOnce() throws Exception {
+        start(1000);
+        java.net.InetAddress flooder = java.net.InetAddress.getByName("192.0.2.66");
+        int limit = SessionSettings.DEFAULT.maxConnectingPerAddress();
+        SessionRegistry.Created first = registry.create("cam", SdpFixtures.chromeOffer(), flooder);
+        for (int i = 1; i < limit; i++) {
+            registry.create("cam", SdpFixtures.chromeOffer(), flooder);
+        }
+        // Before: every offer was answered until whep.max.sessions, so one client filled the node with sessions
+        // that never connect (each held until the ICE timeout) and everyone else got 503.
+        SessionRegistry.TooManySessionsException e = assertThrows(SessionRegistry.TooManySessionsException.class,
+                () -> registry.create("cam", SdpFixtures.chromeOffer(), flooder));
+        assertTrue(e.getMessage().contains("192.0.2.66"), e.getMessage());
+        assertEquals(limit, registry.size());
+        assertEquals(limit, transport.sessionCount(), "the refused offer opened no transport");
+        registry.create("cam", SdpFixtures.chromeOffer(), java.net.InetAddress.getByName("192.0.2.67"));
+        // One of its sessions ends: that address may make a new one.
+        assertTrue(registry.close("cam", first.session().id(), "DELETE"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (first.session().state() != WhepSession.State.CLOSED) {
+            assertTrue(System.nanoTime() < deadline, "the session closed");
+            Thread.onSpinWait();
+        }
+        registry.create("cam", SdpFixtures.chromeOffer(), flooder);
+    }
+
     private final class OneStream implements MediaService {
         @Override
         public Publication publish(String name, String origin, PublisherListener listener) {
