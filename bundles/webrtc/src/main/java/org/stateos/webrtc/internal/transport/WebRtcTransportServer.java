@@ -260,8 +260,9 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     void addressValidated(InetSocketAddress address, PeerSession s) {
         PeerSession previous = byAddress.put(address, s);
         if (previous != null && previous != s) {
-            // A new session from the same address (a reload): the old one keeps its other addresses, if any.
-            previous.validatedAddresses().remove(address);
+            // A new session from the same address (a reload): the old one keeps its other addresses, if any. Its
+            // list is confined to its own loop, which may be another one than this.
+            previous.onLoop(() -> previous.validatedAddresses().remove(address));
         }
     }
 

@@ -205,6 +205,41 @@ class WebRtcTransportServerTest {
     }
 
     @Test
+    void anAddressTakenOverBySessionOnAnotherLoopLeavesTheOldSessionOnItsOwnLoop() throws Exception {
+        restartOnTwoLoops(TransportSettings.defaults("127.0.0.1", 0));
+        Fingerprint fp = new Fingerprint("sha-256", "00:11");
+        PeerSession old = (PeerSession) server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD, fp, new RecordingListener());
+        PeerSession now = (PeerSession) server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD, fp, new RecordingListener());
+        assertTrue(old.eventLoop() != now.eventLoop(), "placed on both loops");
+        InetSocketAddress browser = new InetSocketAddress("127.0.0.1", 40_000);
+        old.eventLoop().submit(() -> old.onValidCheck(browser, true)).get(5, TimeUnit.SECONDS);
+        // The old session's loop is busy while a reload of the page validates the same address on the other loop.
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        old.eventLoop().execute(() -> {
+            busy.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+        try {
+            now.eventLoop().submit(() -> now.onValidCheck(browser, true)).get(5, TimeUnit.SECONDS);
+            // Before: the other loop removed it from the old session's (unsynchronized) list there and then.
+            assertTrue(old.validatedAddresses().contains(browser), "the old session's list changes only on its own loop");
+        } finally {
+            release.countDown();
+        }
+        assertFalse(old.eventLoop().submit(() -> old.validatedAddresses().contains(browser)).get(5, TimeUnit.SECONDS),
+                "then the old session lets the address go");
+        assertTrue(server.sessionByAddress(browser) == now);
+        old.close();
+        now.close();
+    }
+
+    @Test
     void oneSocketWhenConfigured() throws Exception {
         restartOnTwoLoops(TransportSettings.defaults("127.0.0.1", 0).withUdpSockets(1));
         assertEquals(1, server.socketCount());
