@@ -111,6 +111,7 @@ class SessionRegistryTest {
         assertEquals(limit, registry.size());
         assertEquals(limit, transport.sessionCount(), "the refused offer opened no transport");
         registry.create("cam", SdpFixtures.chromeOffer(), java.net.InetAddress.getByName("192.0.2.67"));
+        registry.create("cam", SdpFixtures.chromeOffer(), java.net.InetAddress.getLoopbackAddress()); // the node's own tools
         // One of its sessions ends: that address may make a new one.
         assertTrue(registry.close("cam", first.session().id(), "DELETE"));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
