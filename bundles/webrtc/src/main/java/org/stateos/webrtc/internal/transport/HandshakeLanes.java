@@ -13,6 +13,10 @@ import java.util.concurrent.RejectedExecutionException;
  * handshake blocks its thread until the peer finishes or the handshake timeout passes, so without this one address
  * that sends a ClientHello and goes silent, a few times, holds every thread and every other viewer's handshake
  * queues behind it. Thread-safe (the sockets' loops submit, the pool's threads finish).
+ *
+ * <p>Loopback addresses are not limited in production ({@link #REMOTE_ONLY}): they are the node's own tools (the
+ * load client and the fan-out benchmark set up hundreds of viewers from 127.0.0.1, which one lane would
+ * serialize and its waiting line refuse), and a process on the node needs no handshakes to hurt it.
  */
 final class HandshakeLanes {
     /** Handshakes of one address waiting for their turn; more are refused. */
@@ -26,13 +30,19 @@ final class HandshakeLanes {
         final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     }
 
+    /** Every address but loopback ones gets a lane. */
+    static final java.util.function.Predicate<InetAddress> REMOTE_ONLY = a -> !a.isLoopbackAddress();
+
     private final Executor pool;
     private final int perAddress;
+    private final java.util.function.Predicate<InetAddress> limited;
     private final Map<InetAddress, Lane> lanes = new HashMap<>(); // guarded by itself
 
-    HandshakeLanes(Executor pool, int perAddress) {
+    /** @param limited the addresses that get a lane; the others go straight to the pool */
+    HandshakeLanes(Executor pool, int perAddress, java.util.function.Predicate<InetAddress> limited) {
         this.pool = pool;
         this.perAddress = perAddress;
+        this.limited = limited;
     }
 
     /**
@@ -42,6 +52,14 @@ final class HandshakeLanes {
      * @return false when refused now: the pool is full, or {@code from} has {@link #MAX_WAITING_PER_ADDRESS} waiting
      */
     boolean submit(InetAddress from, Runnable task, Runnable refused) {
+        if (!limited.test(from)) {
+            try {
+                pool.execute(task);
+                return true;
+            } catch (RejectedExecutionException e) {
+                return false;
+            }
+        }
         synchronized (lanes) {
             Lane lane = lanes.computeIfAbsent(from, a -> new Lane());
             if (lane.running >= perAddress) {

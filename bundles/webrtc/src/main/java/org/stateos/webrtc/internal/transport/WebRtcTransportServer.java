@@ -74,6 +74,15 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     private volatile boolean closed;
 
     public WebRtcTransportServer(TransportSettings settings, EventLoopGroup group) {
+        this(settings, group, HandshakeLanes.REMOTE_ONLY);
+    }
+
+    /**
+     * @param laneLimited which source addresses {@code dtls.handshakes.per.address} applies to (production: every
+     *                    address but loopback; tests whose peers all sit on loopback: every address)
+     */
+    WebRtcTransportServer(TransportSettings settings, EventLoopGroup group,
+            java.util.function.Predicate<InetAddress> laneLimited) {
         this.settings = settings;
         this.group = group;
         this.certificate = DtlsCertificate.generate(crypto, random);
@@ -85,7 +94,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                     return t;
                 });
         handshakes.allowCoreThreadTimeOut(true);
-        this.handshakeLanes = new HandshakeLanes(handshakes, settings.dtlsHandshakesPerAddress());
+        this.handshakeLanes = new HandshakeLanes(handshakes, settings.dtlsHandshakesPerAddress(), laneLimited);
     }
 
     /** Binds the UDP port: one socket per event loop (or {@code udp.sockets}), SO_REUSEPORT when several. */

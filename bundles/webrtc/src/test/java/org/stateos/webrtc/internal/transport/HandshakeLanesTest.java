@@ -25,7 +25,7 @@ class HandshakeLanesTest {
 
     @Test
     void oneAddressGetsItsShareAndTheRestWaitInOrderWhileOthersGoStraightIn() throws Exception {
-        HandshakeLanes lanes = new HandshakeLanes(executor, 1);
+        HandshakeLanes lanes = new HandshakeLanes(executor, 1, HandshakeLanes.REMOTE_ONLY);
         InetAddress a = InetAddress.getByName("192.0.2.1");
         InetAddress b = InetAddress.getByName("192.0.2.2");
         List<String> ran = new ArrayList<>();
@@ -45,8 +45,19 @@ class HandshakeLanesTest {
     }
 
     @Test
+    void loopbackClientsAreTheNodesOwnToolsAndGoStraightToThePool() throws Exception {
+        HandshakeLanes lanes = new HandshakeLanes(executor, 1, HandshakeLanes.REMOTE_ONLY);
+        InetAddress local = InetAddress.getLoopbackAddress();
+        for (int i = 0; i < 2 * HandshakeLanes.MAX_WAITING_PER_ADDRESS; i++) {
+            assertTrue(lanes.submit(local, () -> { }, () -> { }));
+        }
+        assertEquals(2 * HandshakeLanes.MAX_WAITING_PER_ADDRESS, pool.size(), "none waits, none is refused");
+        assertEquals(0, lanes.inFlight(local));
+    }
+
+    @Test
     void refusesBeyondTheWaitingLineAndWhenThePoolRefuses() throws Exception {
-        HandshakeLanes lanes = new HandshakeLanes(executor, 1);
+        HandshakeLanes lanes = new HandshakeLanes(executor, 1, HandshakeLanes.REMOTE_ONLY);
         InetAddress a = InetAddress.getByName("192.0.2.1");
         List<String> refused = new ArrayList<>();
         assertTrue(lanes.submit(a, () -> { }, () -> refused.add("first")));
