@@ -75,7 +75,7 @@ final class HandshakeLanes {
             pool.execute(() -> runThenNext(from, task));
             return true;
         } catch (RejectedExecutionException e) {
-            finished(from);
+            passOn(from); // nothing waits while a slot was free, but keep the slots right whatever happens
             return false;
         }
     }
@@ -92,15 +92,20 @@ final class HandshakeLanes {
         try {
             task.run();
         } finally {
-            Waiting next;
-            while ((next = finished(from)) != null) {
-                Waiting go = next;
-                try {
-                    pool.execute(() -> runThenNext(from, go.task()));
-                    break;
-                } catch (RejectedExecutionException e) {
-                    go.refused().run(); // the pool is full or stopping: this one gives up, its slot goes on
-                }
+            passOn(from);
+        }
+    }
+
+    /** A slot of {@code from} is free: the next waiting handshake takes it, or it is released. */
+    private void passOn(InetAddress from) {
+        Waiting next;
+        while ((next = finished(from)) != null) {
+            Waiting go = next;
+            try {
+                pool.execute(() -> runThenNext(from, go.task()));
+                return;
+            } catch (RejectedExecutionException e) {
+                go.refused().run(); // the pool is full or stopping: this one gives up, its slot goes on
             }
         }
     }
