@@ -15,8 +15,17 @@ public final class RetransmitBuffer implements AutoCloseable {
     private final int[] timestamps;
     private final int[] sequences;
     private final long[] storedNanos;
+    private final long[] resentNanos;
     private final int mask;
     private final long maxAgeNanos;
+
+    /**
+     * A packet is resent at most once in this many milliseconds, however often it is NACKed: a receiver asks again
+     * only after a round trip, so repeats within it are a broken or hostile peer (an amplification: one small RTCP
+     * packet can name 2048 sequence numbers).
+     */
+    public static final int MIN_RESEND_GAP_MS = 20;
+    private static final long MIN_RESEND_GAP_NANOS = MIN_RESEND_GAP_MS * 1_000_000L;
 
     /** A packet to resend: where its payload is and the header fields it had. */
     public record Entry(PacketizedFrame frame, int packet, int sequence, int timestamp) {
@@ -36,6 +45,7 @@ public final class RetransmitBuffer implements AutoCloseable {
         timestamps = new int[size];
         sequences = new int[size];
         storedNanos = new long[size];
+        resentNanos = new long[size];
         mask = size - 1;
         maxAgeNanos = maxAgeMillis * 1_000_000L;
     }
@@ -52,6 +62,17 @@ public final class RetransmitBuffer implements AutoCloseable {
         timestamps[slot] = rtpTimestamp;
         sequences[slot] = seq & 0xffff;
         storedNanos[slot] = nowNanos;
+        resentNanos[slot] = nowNanos - MIN_RESEND_GAP_NANOS - 1;
+    }
+
+    /** True when packet {@code seq} (held now) was resent less than {@link #MIN_RESEND_GAP_MS} ago. */
+    public boolean resentRecently(int seq, long nowNanos) {
+        return nowNanos - resentNanos[seq & mask] <= MIN_RESEND_GAP_NANOS;
+    }
+
+    /** Notes that packet {@code seq} (held now) was resent at {@code nowNanos}. */
+    public void resent(int seq, long nowNanos) {
+        resentNanos[seq & mask] = nowNanos;
     }
 
     /** Packet {@code seq}, or null when it is gone or too old. */

@@ -24,6 +24,11 @@ public @interface SessionConfig {
             description = "Packets older than this are not resent: the receiver's jitter buffer has given up on them.", min = "50")
     int nack_max_age_ms() default 1000;
 
+    @AttributeDefinition(name = "Retransmit budget (packets per second)",
+            description = "NACKed packets resent per session per second at most (a 1 s burst); further requests are "
+                    + "refused and counted. 500 is about 4.8 Mbit/s of 1200-byte packets.", min = "1")
+    int nack_max_retransmits_per_second() default 500;
+
     @AttributeDefinition(name = "Sender report interval (milliseconds)", description = "RTCP SR + SDES per SSRC.", min = "100")
     int sender_report_interval_ms() default 1000;
 
@@ -33,6 +38,11 @@ public @interface SessionConfig {
 
     @AttributeDefinition(name = "Maximum sessions", description = "Further WHEP offers are answered 503.", min = "1")
     int whep_max_sessions() default 500;
+
+    @AttributeDefinition(name = "Connecting sessions per address",
+            description = "WHEP sessions one client address may have that have not connected yet (ICE and DTLS under "
+                    + "way); further offers from it are answered 429. A browser connects in well under a second.", min = "1")
+    int whep_max_connecting_per_address() default 10;
 
     @AttributeDefinition(name = "Start-up cache (frames)",
             description = "Video frames (from the latest keyframe) a session keeps while its transport connects.", min = "1")

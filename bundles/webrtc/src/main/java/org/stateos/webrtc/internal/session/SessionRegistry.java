@@ -49,11 +49,25 @@ public final class SessionRegistry {
     }
 
     /** Refused because the node already serves its configured maximum of sessions. */
-    public static final class TooManySessionsException extends Exception {
+    public static class TooManySessionsException extends Exception {
         private static final long serialVersionUID = 1L;
 
         TooManySessionsException(int max) {
             super("this node serves its maximum of " + max + " WebRTC sessions");
+        }
+
+        TooManySessionsException(String why) {
+            super(why);
+        }
+    }
+
+    /** Refused because the offer's address has its maximum of sessions still connecting (HTTP 429). */
+    public static final class TooManyFromAddressException extends TooManySessionsException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyFromAddressException(java.net.InetAddress from, int max) {
+            super(from.getHostAddress() + " has " + max + " WebRTC sessions still connecting (whep.max.connecting."
+                    + "per.address); try again when they have connected or ended");
         }
     }
 
@@ -119,6 +133,14 @@ public final class SessionRegistry {
      */
     public Created create(String streamName, String offer)
             throws SdpException, StreamNotFoundException, TooManySessionsException {
+        return create(streamName, offer, null);
+    }
+
+    /**
+     * As {@link #create(String, String)} for an offer from {@code from} (the HTTP client's address; null: unknown).
+     */
+    public Created create(String streamName, String offer, java.net.InetAddress from)
+            throws SdpException, StreamNotFoundException, TooManySessionsException {
         if (!MediaService.isValidName(streamName)) {
             throw new StreamNotFoundException(streamName);
         }
@@ -146,6 +168,12 @@ public final class SessionRegistry {
         if (sessions.size() >= settings.maxSessions()) {
             throw new TooManySessionsException(settings.maxSessions());
         }
+        if (from != null && !from.isLoopbackAddress() && connectingFrom(from) >= settings.maxConnectingPerAddress()) {
+            // Without this one client fills the node with offers it never connects (each held until the ICE timeout).
+            // Loopback is the node's own tools (the load client and fan-out benchmark open hundreds of viewers from
+            // one address, setting up for seconds on a loaded box); a process on the node needs no offers to hurt it.
+            throw new TooManyFromAddressException(from, settings.maxConnectingPerAddress());
+        }
 
         byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
@@ -154,8 +182,17 @@ public final class SessionRegistry {
         String cname = "stateos-" + id.substring(0, 12);
         WhepSession session = new WhepSession(id, streamName, negotiation, settings, alloc, cname, seed, payloads,
                 s -> sessions.remove(s.id(), s));
-        PeerTransport transport = transports.open(negotiation.remoteUfrag(), negotiation.remotePwd(),
-                negotiation.remoteFingerprint(), session);
+        PeerTransport transport;
+        try {
+            transport = transports.open(negotiation.remoteUfrag(), negotiation.remotePwd(),
+                    negotiation.remoteFingerprint(), session);
+        } catch (IllegalArgumentException e) {
+            // the offer's ICE credentials or fingerprint hash: the client's fault (400), not a server error (500)
+            throw new SdpException(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new TooManySessionsException(e.getMessage()); // the transport is full or stopping: 503
+        }
+        session.client(from);
         session.attach(transport);
         session.recordLatencyInto(latency);
         String answer = AnswerWriter.write(negotiation, transport.local(), random.nextLong() & Long.MAX_VALUE, cname,
@@ -172,6 +209,17 @@ public final class SessionRegistry {
             throw e;
         }
         return new Created(session, answer);
+    }
+
+    /** Sessions of {@code from} not connected yet (a scan: at most whep.max.sessions, once per offer). */
+    private int connectingFrom(java.net.InetAddress from) {
+        int n = 0;
+        for (WhepSession s : sessions.values()) {
+            if (s.state() == WhepSession.State.CONNECTING && from.equals(s.client())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public Optional<WhepSession> get(String id) {

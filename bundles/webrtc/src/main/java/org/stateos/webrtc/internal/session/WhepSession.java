@@ -29,6 +29,7 @@ import org.stateos.webrtc.internal.rtcp.RtcpWriter;
 import org.stateos.webrtc.internal.rtp.AvcDecoderConfig;
 import org.stateos.webrtc.internal.rtp.H264Packetizer;
 import org.stateos.webrtc.internal.rtp.PacketizedFrame;
+import org.stateos.webrtc.internal.rtp.RetransmitBudget;
 import org.stateos.webrtc.internal.rtp.RetransmitBuffer;
 import org.stateos.webrtc.internal.rtp.RtpStream;
 import org.stateos.webrtc.internal.sdp.Negotiation;
@@ -79,10 +80,13 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     /** Where a direct (off-heap) audio payload is copied to be sent (loop-confined). */
     private byte[] audioScratch = new byte[512];
     private final RetransmitBuffer videoRetransmits; // null when the peer did not offer nack
+    private final RetransmitBudget retransmitBudget;
+    private long nextNackStormLogNanos;
     private final Consumer<WhepSession> onClosed;
     private final Instant started = Instant.now();
 
     private volatile PeerTransport transport;
+    private volatile java.net.InetAddress client;
     private volatile org.stateos.webrtc.internal.metrics.ServerLatency latency;
     private volatile Subscription subscription;
     private volatile State state = State.CONNECTING;
@@ -126,6 +130,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
 
     private volatile long nacksReceived;
     private volatile long retransmitted;
+    private volatile long retransmitsRefused;
     private volatile long keyframeRequests;
     private volatile long framesSent;
     private volatile long framesDropped;
@@ -163,6 +168,8 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
                 : null;
         boolean nack = negotiation.videoFeedback().stream().anyMatch(f -> f.type().equals("nack") && f.parameter() == null);
         this.videoRetransmits = nack ? new RetransmitBuffer(settings.nackBufferPackets(), settings.nackMaxAgeMs()) : null;
+        this.retransmitBudget = new RetransmitBudget(settings.nackMaxRetransmitsPerSecond());
+        this.nextNackStormLogNanos = System.nanoTime();
     }
 
     public String id() {
@@ -191,6 +198,15 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
 
     public String cname() {
         return cname;
+    }
+
+    /** The HTTP client that made the offer (null: unknown); the registry limits offers per address with it. */
+    void client(java.net.InetAddress address) {
+        this.client = address;
+    }
+
+    java.net.InetAddress client() {
+        return client;
     }
 
     /** Binds the transport {@code open} returned; starts the connect timeout. Call before subscribing. */
@@ -414,15 +430,28 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         }
         long now = System.nanoTime();
         PeerTransport t = transport;
+        long refused = 0;
         for (int seq : n.lost()) {
             RetransmitBuffer.Entry e = videoRetransmits.get(seq, now);
-            if (e != null) {
+            if (e != null && (videoRetransmits.resentRecently(seq, now) || !retransmitBudget.take(now))) {
+                refused++; // asked again within the gap, or over the budget: a NACK must not be an amplifier
+            } else if (e != null) {
+                videoRetransmits.resent(seq, now);
                 // the same packet again (same sequence number and timestamp), protected again: no RTX
                 RtpStream.writeHeader(header, video.payloadType(), e.marker(), e.sequence(), e.timestamp(), video.ssrc());
                 int length = e.frame().length(e.packet());
                 retransmitted++;
                 count(1, RtpStream.HEADER_BYTES + length);
                 t.sendRtp(header, e.frame().data(), e.frame().offset(e.packet()), length);
+            }
+        }
+        if (refused > 0) {
+            retransmitsRefused += refused;
+            if (now - nextNackStormLogNanos >= 0) {
+                nextNackStormLogNanos = now + TimeUnit.SECONDS.toNanos(10);
+                LOG.warn("WHEP session {} ({}): NACK storm from {}: {} retransmits refused so far (a packet at most once "
+                        + "per {} ms, at most {} a second)", id, streamName, t.remoteAddress(), retransmitsRefused,
+                        RetransmitBuffer.MIN_RESEND_GAP_MS, settings.nackMaxRetransmitsPerSecond());
             }
         }
     }
@@ -687,7 +716,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
 
     /** A snapshot for webrtc:sessions. */
     public record Info(String id, String stream, String remote, State state, String profile, boolean audio,
-            long packetsSent, long bytesSent, long nacks, long retransmitted, long keyframeRequests, long framesSent,
+            long packetsSent, long bytesSent, long nacks, long retransmitted, long retransmitsRefused, long keyframeRequests, long framesSent,
             long framesDropped, Instant started, String closeReason) {
     }
 
@@ -696,7 +725,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         InetSocketAddress remote = t == null ? null : t.remoteAddress();
         return new Info(id, streamName, remote == null ? "-" : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
                 state, negotiation.videoProfile().name() + " " + negotiation.videoProfile(), audio != null, packetsSent,
-                bytesSent, nacksReceived, retransmitted, keyframeRequests, framesSent, framesDropped, started, closeReason);
+                bytesSent, nacksReceived, retransmitted, retransmitsRefused, keyframeRequests, framesSent, framesDropped, started, closeReason);
     }
 
     /** Where the send path records server-added latency per video frame (set once, before media flows). */

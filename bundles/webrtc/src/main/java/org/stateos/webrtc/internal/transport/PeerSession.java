@@ -304,7 +304,7 @@ final class PeerSession implements PeerTransport {
             selected = from; // DTLS follows the pair the peer uses; nomination has the last word
         }
         if (state == State.CHECKED) {
-            startHandshake();
+            startHandshake(from.getAddress());
         }
         if (!datagrams.offer(datagram)) {
             server.dropped("DTLS queue full or datagram too large", from);
@@ -315,12 +315,13 @@ final class PeerSession implements PeerTransport {
         }
     }
 
-    private void startHandshake() {
+    private void startHandshake(java.net.InetAddress from) {
         state = State.HANDSHAKING;
         datagrams = new QueuedDatagramTransport(this::sendDtls);
         dtlsServer = server.newDtlsServer(remoteFingerprintAlgorithm, remoteFingerprint);
-        if (!server.submitHandshake(this, dtlsServer, datagrams)) {
-            close("DTLS handshake capacity exhausted");
+        if (!server.submitHandshake(this, dtlsServer, datagrams, from)) {
+            close("DTLS handshake capacity exhausted (the pool's queue, or " + from.getHostAddress()
+                    + "'s waiting line, is full)");
         }
     }
 

@@ -36,6 +36,11 @@ public @interface TransportConfig {
             description = "Threads running Bouncy Castle's blocking DTLS handshakes; more concurrent handshakes queue.", min = "1")
     int dtls_handshake_threads() default 2;
 
+    @AttributeDefinition(name = "DTLS handshakes per address",
+            description = "Handshakes one source IP address may run at once; its further ones wait their turn (at most "
+                    + "32), so a peer that stalls its handshakes cannot hold every handshake thread.", min = "1", max = "64")
+    int dtls_handshakes_per_address() default 1;
+
     @AttributeDefinition(name = "SRTP profiles",
             description = "SRTP protection profiles in the server's order of preference: AEAD_AES_128_GCM, AES_CM_128_HMAC_SHA1_80.")
     String srtp_profiles() default "AEAD_AES_128_GCM,AES_CM_128_HMAC_SHA1_80";

@@ -13,8 +13,8 @@ import org.stateos.webrtc.internal.srtp.SrtpProfile;
  *                           port); empty to derive them from the bind address and the interfaces
  */
 public record TransportSettings(String bindAddress, int port, List<String> announcedAddresses, Duration iceTimeout,
-        Duration consentTimeout, Duration dtlsHandshakeTimeout, int dtlsHandshakeThreads, List<SrtpProfile> srtpProfiles,
-        int maxSessions, int udpSockets) {
+        Duration consentTimeout, Duration dtlsHandshakeTimeout, int dtlsHandshakeThreads, int dtlsHandshakesPerAddress,
+        List<SrtpProfile> srtpProfiles, int maxSessions, int udpSockets) {
 
     /** Handshakes queued behind the busy handshake threads before new ones are refused. */
     public static final int DTLS_HANDSHAKE_QUEUE = 256;
@@ -31,6 +31,9 @@ public record TransportSettings(String bindAddress, int port, List<String> annou
         positive("dtls.handshake.timeout", dtlsHandshakeTimeout);
         if (dtlsHandshakeThreads < 1 || dtlsHandshakeThreads > 64) {
             throw new IllegalArgumentException("dtls.handshake.threads must be 1..64, got " + dtlsHandshakeThreads);
+        }
+        if (dtlsHandshakesPerAddress < 1 || dtlsHandshakesPerAddress > 64) {
+            throw new IllegalArgumentException("dtls.handshakes.per.address must be 1..64, got " + dtlsHandshakesPerAddress);
         }
         if (srtpProfiles.isEmpty()) {
             throw new IllegalArgumentException("srtp.profiles names no profile");
@@ -52,35 +55,41 @@ public record TransportSettings(String bindAddress, int port, List<String> annou
     public static TransportSettings from(TransportConfig c) {
         return new TransportSettings(c.bind_address().trim(), c.port(), split(c.announced_addresses()),
                 Duration.ofSeconds(c.ice_timeout_seconds()), Duration.ofSeconds(c.consent_timeout_seconds()),
-                Duration.ofSeconds(c.dtls_handshake_timeout_seconds()), c.dtls_handshake_threads(),
+                Duration.ofSeconds(c.dtls_handshake_timeout_seconds()), c.dtls_handshake_threads(), c.dtls_handshakes_per_address(),
                 split(c.srtp_profiles()).stream().map(TransportSettings::profile).toList(), c.max_sessions(), c.udp_sockets());
     }
 
     /** Defaults, as a first boot has them, on {@code port} (0 for any free port). */
     public static TransportSettings defaults(String bindAddress, int port) {
         return new TransportSettings(bindAddress, port, List.of(), Duration.ofSeconds(15), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), 2, List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80), 1000, 0);
+                Duration.ofSeconds(10), 2, 1, List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80), 1000, 0);
     }
 
     /** {@code sockets} UDP sockets on the port (0: one per event loop). */
     public TransportSettings withUdpSockets(int sockets) {
         return new TransportSettings(bindAddress, port, announcedAddresses, iceTimeout, consentTimeout, dtlsHandshakeTimeout,
-                dtlsHandshakeThreads, srtpProfiles, maxSessions, sockets);
+                dtlsHandshakeThreads, dtlsHandshakesPerAddress, srtpProfiles, maxSessions, sockets);
+    }
+
+    /** DTLS handshake timeout, pool threads and how many of them one source address may hold at once. */
+    public TransportSettings withDtlsHandshakes(Duration timeout, int threads, int perAddress) {
+        return new TransportSettings(bindAddress, port, announcedAddresses, iceTimeout, consentTimeout, timeout, threads,
+                perAddress, srtpProfiles, maxSessions, udpSockets);
     }
 
     public TransportSettings withTimeouts(Duration ice, Duration consent) {
         return new TransportSettings(bindAddress, port, announcedAddresses, ice, consent, dtlsHandshakeTimeout,
-                dtlsHandshakeThreads, srtpProfiles, maxSessions, udpSockets);
+                dtlsHandshakeThreads, dtlsHandshakesPerAddress, srtpProfiles, maxSessions, udpSockets);
     }
 
     public TransportSettings withSrtpProfiles(List<SrtpProfile> profiles) {
         return new TransportSettings(bindAddress, port, announcedAddresses, iceTimeout, consentTimeout,
-                dtlsHandshakeTimeout, dtlsHandshakeThreads, profiles, maxSessions, udpSockets);
+                dtlsHandshakeTimeout, dtlsHandshakeThreads, dtlsHandshakesPerAddress, profiles, maxSessions, udpSockets);
     }
 
     public TransportSettings withAnnouncedAddresses(List<String> addresses) {
         return new TransportSettings(bindAddress, port, addresses, iceTimeout, consentTimeout, dtlsHandshakeTimeout,
-                dtlsHandshakeThreads, srtpProfiles, maxSessions, udpSockets);
+                dtlsHandshakeThreads, dtlsHandshakesPerAddress, srtpProfiles, maxSessions, udpSockets);
     }
 
     private static SrtpProfile profile(String name) {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +64,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     private final BcTlsCrypto crypto = new BcTlsCrypto(random);
     private final DtlsCertificate certificate;
     private final ThreadPoolExecutor handshakes;
+    private final HandshakeLanes handshakeLanes;
     private final Map<String, PeerSession> byUfrag = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, PeerSession> byAddress = new ConcurrentHashMap<>();
     private final RateLimitedLog drops = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
@@ -74,6 +74,15 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     private volatile boolean closed;
 
     public WebRtcTransportServer(TransportSettings settings, EventLoopGroup group) {
+        this(settings, group, HandshakeLanes.REMOTE_ONLY);
+    }
+
+    /**
+     * @param laneLimited which source addresses {@code dtls.handshakes.per.address} applies to (production: every
+     *                    address but loopback; tests whose peers all sit on loopback: every address)
+     */
+    WebRtcTransportServer(TransportSettings settings, EventLoopGroup group,
+            java.util.function.Predicate<InetAddress> laneLimited) {
         this.settings = settings;
         this.group = group;
         this.certificate = DtlsCertificate.generate(crypto, random);
@@ -85,6 +94,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                     return t;
                 });
         handshakes.allowCoreThreadTimeOut(true);
+        this.handshakeLanes = new HandshakeLanes(handshakes, settings.dtlsHandshakesPerAddress(), laneLimited);
     }
 
     /** Binds the UDP port: one socket per event loop (or {@code udp.sockets}), SO_REUSEPORT when several. */
@@ -259,8 +269,9 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     void addressValidated(InetSocketAddress address, PeerSession s) {
         PeerSession previous = byAddress.put(address, s);
         if (previous != null && previous != s) {
-            // A new session from the same address (a reload): the old one keeps its other addresses, if any.
-            previous.validatedAddresses().remove(address);
+            // A new session from the same address (a reload): the old one keeps its other addresses, if any. Its
+            // list is confined to its own loop, which may be another one than this.
+            previous.onLoop(() -> previous.validatedAddresses().remove(address));
         }
     }
 
@@ -293,24 +304,23 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                 settings.srtpProfiles(), (int) settings.dtlsHandshakeTimeout().toMillis());
     }
 
-    boolean submitHandshake(PeerSession s, DtlsSrtpServer server, QueuedDatagramTransport datagrams) {
-        try {
-            handshakes.execute(() -> {
-                DTLSServerProtocol protocol = new DTLSServerProtocol();
-                // The peer's address was proven by an authenticated ICE check: no HelloVerifyRequest round trip.
-                protocol.setVerifyRequests(false);
-                try {
-                    DTLSTransport t = protocol.accept(server, datagrams);
-                    s.eventLoop().execute(() -> s.handshakeDone(t));
-                } catch (IOException | RuntimeException e) {
-                    String why = server.failure() != null ? server.failure() : String.valueOf(e.getMessage());
-                    s.eventLoop().execute(() -> s.handshakeFailed(why));
-                }
-            });
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+    /**
+     * Runs the handshake on the pool, at most {@code dtls.handshakes.per.address} of one source address at once
+     * ({@link HandshakeLanes}); false when refused now (the pool's queue or the address's waiting line is full).
+     */
+    boolean submitHandshake(PeerSession s, DtlsSrtpServer server, QueuedDatagramTransport datagrams, InetAddress from) {
+        return handshakeLanes.submit(from, () -> {
+            DTLSServerProtocol protocol = new DTLSServerProtocol();
+            // The peer's address was proven by an authenticated ICE check: no HelloVerifyRequest round trip.
+            protocol.setVerifyRequests(false);
+            try {
+                DTLSTransport t = protocol.accept(server, datagrams);
+                s.onLoop(() -> s.handshakeDone(t));
+            } catch (IOException | RuntimeException e) {
+                String why = server.failure() != null ? server.failure() : String.valueOf(e.getMessage());
+                s.onLoop(() -> s.handshakeFailed(why));
+            }
+        }, () -> s.onLoop(() -> s.close("DTLS handshake capacity exhausted")));
     }
 
     // ------------------------------------------------------------------ stop

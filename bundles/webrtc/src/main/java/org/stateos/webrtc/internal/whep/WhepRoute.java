@@ -25,7 +25,8 @@ import org.stateos.webrtc.internal.session.SessionRegistry;
  * <ul>
  *   <li>{@code POST /whep/<stream>} with an {@code application/sdp} offer: 201 with the answer and
  *       {@code Location: /whep/<stream>/<session>}; 404 no such stream, 400 bad SDP (the reason in the body),
- *       406 nothing in the offer fits the stream, 415 not SDP, 503 the node is full.</li>
+ *       406 nothing in the offer fits the stream, 415 not SDP, 429 the client's address has
+ *       {@code whep.max.connecting.per.address} sessions still connecting, 503 the node is full.</li>
  *   <li>{@code DELETE /whep/<stream>/<session>}: 200, the session ends; 404 when there is no such session.</li>
  *   <li>{@code GET /whep/<stream>/<session>} (not part of WHEP): the session's video clock pair as JSON, for the
  *       player's latency readout; 503 before the first video packet.</li>
@@ -125,7 +126,8 @@ public final class WhepRoute implements HttpRoute {
         }
         String offer = body.toString(StandardCharsets.UTF_8);
         try {
-            SessionRegistry.Created created = sessions.create(stream, offer);
+            java.net.InetSocketAddress remote = exchange.remoteAddress();
+            SessionRegistry.Created created = sessions.create(stream, offer, remote == null ? null : remote.getAddress());
             String location = "/whep/" + stream + "/" + created.session().id();
             FullHttpResponse r = response(exchange, HttpResponseStatus.CREATED, SDP, created.answer());
             r.headers().set(HttpHeaderNames.LOCATION, location);
@@ -138,6 +140,8 @@ public final class WhepRoute implements HttpRoute {
                     : HttpResponseStatus.BAD_REQUEST;
             LOG.debug("WHEP offer for {} from {} refused ({}): {}", stream, exchange.remoteAddress(), status.code(), e.getMessage());
             text(exchange, status, (status.code() == 400 ? "bad SDP offer: " : "") + e.getMessage());
+        } catch (SessionRegistry.TooManyFromAddressException e) {
+            text(exchange, HttpResponseStatus.TOO_MANY_REQUESTS, e.getMessage());
         } catch (SessionRegistry.TooManySessionsException e) {
             text(exchange, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
         }

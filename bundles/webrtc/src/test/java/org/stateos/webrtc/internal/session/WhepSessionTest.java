@@ -25,6 +25,7 @@ import org.stateos.api.media.TrackConfig;
 import org.stateos.api.media.TranscodeLease;
 import org.stateos.api.media.TranscodeService;
 import org.stateos.webrtc.internal.rtcp.RtcpPacket;
+import org.stateos.webrtc.internal.rtp.RetransmitBuffer;
 import org.stateos.webrtc.internal.rtp.RtpStream;
 import org.stateos.webrtc.internal.rtcp.RtcpParser;
 import org.stateos.webrtc.internal.sdp.Negotiation;
@@ -146,7 +147,7 @@ class WhepSessionTest {
 
     private WhepSession session(AtomicReference<WhepSession> closedSeen, boolean opus) throws Exception {
         Negotiation n = Negotiator.negotiate(new SdpParser().parse(SdpFixtures.chromeOffer()), null, opus);
-        SessionSettings s = new SessionSettings(1200, 64, 1000, 100, 30, 10, 600, 32, 65536);
+        SessionSettings s = new SessionSettings(1200, 64, 1000, 100, 30, 10, 600, 32, 65536, 500, 10);
         WhepSession session = new WhepSession("0123456789abcdef", "cam", n, s, ByteBufAllocator.DEFAULT, "cn",
                 new int[] {0x1111, 0x2222, 100, 0}, closedSeen::set);
         session.attach(transport);
@@ -266,6 +267,39 @@ class WhepSessionTest {
         assertEquals(1, info.nacks());
         assertEquals(1, info.retransmitted());
         assertEquals(1, info.keyframeRequests());
+        session.close("test");
+        awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
+    }
+
+    @Test
+    void aNackStormIsAnsweredOncePerPacketAndWithinTheRetransmitBudget() throws Exception {
+        WhepSession session = session(new AtomicReference<>());
+        onLoop(() -> session.onConnected(transport));
+        onLoop(() -> session.onFrame(video(0, true, 50_000))); // STAP-A + 42 FU-A: sequence numbers 100..142
+        int sent = transport.rtpCount();
+        assertEquals(43, sent);
+        // A hostile viewer NACKs every buffered packet 10 times per RTCP packet, in 20 packets back to back:
+        // 8600 requests (each compound stays under the parser's 2048). Before the fix every one was resent.
+        ByteBuf nack = Unpooled.buffer().writeByte(0x81).writeByte(205).writeShort(2 + 30).writeInt(9).writeInt(0x1111);
+        for (int i = 0; i < 10; i++) {
+            nack.writeShort(100).writeShort(0xffff).writeShort(117).writeShort(0xffff).writeShort(134).writeShort(0x00ff);
+        }
+        long start = System.nanoTime();
+        onLoop(() -> {
+            for (int i = 0; i < 20; i++) {
+                session.onRtcp(nack.duplicate());
+            }
+        });
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        nack.release();
+        WhepSession.Info info = session.info();
+        assertEquals(8600, info.nacks(), "every request is counted");
+        // A packet is resent at most once per RetransmitBuffer.MIN_RESEND_GAP_MS (the storm took elapsedMs).
+        long perPacket = 1 + elapsedMs / RetransmitBuffer.MIN_RESEND_GAP_MS + 1;
+        assertTrue(info.retransmitted() <= 43 * perPacket, info.retransmitted() + " retransmits in " + elapsedMs + " ms");
+        assertTrue(info.retransmitted() >= 43, "each packet is resent once");
+        assertEquals(sent + info.retransmitted(), transport.rtpCount());
+        assertEquals(8600 - info.retransmitted(), info.retransmitsRefused(), "the rest is counted as refused");
         session.close("test");
         awaitTrue(() -> session.state() == WhepSession.State.CLOSED, "closed");
     }

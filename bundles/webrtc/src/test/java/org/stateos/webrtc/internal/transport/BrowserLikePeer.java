@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.DefaultTlsClient;
 import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.HashAlgorithm;
@@ -61,7 +62,12 @@ final class BrowserLikePeer implements AutoCloseable {
     DTLSTransport dtls;
 
     BrowserLikePeer(InetSocketAddress server) throws IOException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this(server, InetAddress.getLoopbackAddress());
+    }
+
+    /** A peer sending from {@code local} (another loopback address, e.g. 127.0.0.2, is another source address). */
+    BrowserLikePeer(InetSocketAddress server, InetAddress local) throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(local, 0));
         socket.connect(server);
         socket.setSoTimeout(5000);
         crypto = new BcTlsCrypto(random);
@@ -129,7 +135,44 @@ final class BrowserLikePeer implements AutoCloseable {
 
     /** Runs the DTLS client handshake offering {@code profiles} in this order; sets {@link #keys}. */
     void handshake(List<SrtpProfile> profiles) throws IOException {
-        DefaultTlsClient client = new DefaultTlsClient(crypto) {
+        dtls = new DTLSClientProtocol().connect(client(profiles), new UDPTransport(socket, 1500));
+    }
+
+    /** Sends a genuine ClientHello and nothing after it: a DTLS client that vanishes in the middle of its handshake. */
+    void sendClientHelloOnly() throws IOException {
+        byte[][] hello = new byte[1][];
+        DatagramTransport capture = new DatagramTransport() {
+            public int getReceiveLimit() {
+                return 1500;
+            }
+
+            public int getSendLimit() {
+                return 1500;
+            }
+
+            public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+                throw new IOException("this client stops after its ClientHello");
+            }
+
+            public void send(byte[] buf, int off, int len) {
+                if (hello[0] == null) {
+                    hello[0] = Arrays.copyOfRange(buf, off, off + len);
+                }
+            }
+
+            public void close() {
+            }
+        };
+        try {
+            new DTLSClientProtocol().connect(client(List.of(SrtpProfile.AEAD_AES_128_GCM)), capture);
+        } catch (IOException expected) {
+            // the capture refuses to receive
+        }
+        socket.send(new DatagramPacket(hello[0], hello[0].length));
+    }
+
+    private DefaultTlsClient client(List<SrtpProfile> profiles) {
+        return new DefaultTlsClient(crypto) {
             private SrtpProfile chosen;
 
             @Override
@@ -183,7 +226,6 @@ final class BrowserLikePeer implements AutoCloseable {
                         context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, chosen.keyingMaterialBytes()));
             }
         };
-        dtls = new DTLSClientProtocol().connect(client, new UDPTransport(socket, 1500));
     }
 
     /** The context this client protects with (its own, the client keys). */

@@ -205,6 +205,41 @@ class WebRtcTransportServerTest {
     }
 
     @Test
+    void anAddressTakenOverBySessionOnAnotherLoopLeavesTheOldSessionOnItsOwnLoop() throws Exception {
+        restartOnTwoLoops(TransportSettings.defaults("127.0.0.1", 0));
+        Fingerprint fp = new Fingerprint("sha-256", "00:11");
+        PeerSession old = (PeerSession) server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD, fp, new RecordingListener());
+        PeerSession now = (PeerSession) server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD, fp, new RecordingListener());
+        assertTrue(old.eventLoop() != now.eventLoop(), "placed on both loops");
+        InetSocketAddress browser = new InetSocketAddress("127.0.0.1", 40_000);
+        old.eventLoop().submit(() -> old.onValidCheck(browser, true)).get(5, TimeUnit.SECONDS);
+        // The old session's loop is busy while a reload of the page validates the same address on the other loop.
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        old.eventLoop().execute(() -> {
+            busy.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+        try {
+            now.eventLoop().submit(() -> now.onValidCheck(browser, true)).get(5, TimeUnit.SECONDS);
+            // Before: the other loop removed it from the old session's (unsynchronized) list there and then.
+            assertTrue(old.validatedAddresses().contains(browser), "the old session's list changes only on its own loop");
+        } finally {
+            release.countDown();
+        }
+        assertFalse(old.eventLoop().submit(() -> old.validatedAddresses().contains(browser)).get(5, TimeUnit.SECONDS),
+                "then the old session lets the address go");
+        assertTrue(server.sessionByAddress(browser) == now);
+        old.close();
+        now.close();
+    }
+
+    @Test
     void oneSocketWhenConfigured() throws Exception {
         restartOnTwoLoops(TransportSettings.defaults("127.0.0.1", 0).withUdpSockets(1));
         assertEquals(1, server.socketCount());
@@ -225,6 +260,52 @@ class WebRtcTransportServerTest {
             assertTrue(reason.contains("fingerprint does not match"), reason);
             assertFalse(listener.connected.isDone());
             assertEquals(0, server.sessionCount());
+        }
+    }
+
+    @Test
+    void aPeerWhoseHandshakesStallCannotHoldEveryHandshakeThread() throws Exception {
+        // Two handshake threads, a 30 s handshake timeout: a stalled handshake holds its thread for the whole test.
+        // Lanes for loopback addresses too: the test's peers can only sit there (production exempts loopback).
+        server.close();
+        server = new WebRtcTransportServer(TransportSettings.defaults("127.0.0.1", 0)
+                .withDtlsHandshakes(Duration.ofSeconds(30), 2, 1), group, a -> true);
+        server.start();
+        java.net.InetAddress attacker = java.net.InetAddress.getByName("127.0.0.2");
+        List<BrowserLikePeer> stalled = new java.util.ArrayList<>();
+        List<RecordingListener> stalledListeners = new java.util.ArrayList<>();
+        try (BrowserLikePeer good = new BrowserLikePeer(server.localAddress())) {
+            for (int i = 0; i < 3; i++) {
+                BrowserLikePeer p = new BrowserLikePeer(server.localAddress(), attacker);
+                stalled.add(p);
+                RecordingListener l = new RecordingListener();
+                stalledListeners.add(l);
+                PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
+                        new Fingerprint("sha-256", p.fingerprint()), l);
+                assertEquals(StunMessage.BINDING_SUCCESS, p.check(t.local().iceUfrag(), t.local().icePwd(), true).type());
+                p.sendClientHelloOnly(); // and never another byte
+                if (i == 0) {
+                    assertEquals(22, p.receive()[0], "the server answered with its flight: the first handshake runs");
+                }
+            }
+            RecordingListener listener = new RecordingListener();
+            PeerTransport t = server.open(BrowserLikePeer.UFRAG, BrowserLikePeer.PWD,
+                    new Fingerprint("sha-256", good.fingerprint()), listener);
+            good.check(t.local().iceUfrag(), t.local().icePwd(), true);
+            java.util.concurrent.CompletableFuture<Void> handshake = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    good.handshake(List.of(SrtpProfile.AEAD_AES_128_GCM));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // Before: all threads held by 127.0.0.2 for 30 s and this handshake queued behind them.
+            assertTrue(listener.connected.get(10, TimeUnit.SECONDS).isConnected(),
+                    "another address connects while one address stalls its handshakes");
+            handshake.get(10, TimeUnit.SECONDS);
+            stalledListeners.forEach(l -> assertFalse(l.closed.isDone(), "the stalled ones wait their turn, not refused"));
+        } finally {
+            stalled.forEach(BrowserLikePeer::close);
         }
     }
 
