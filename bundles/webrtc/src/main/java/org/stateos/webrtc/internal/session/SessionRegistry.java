@@ -170,8 +170,8 @@ public final class SessionRegistry {
         }
         if (from != null && !from.isLoopbackAddress() && connectingFrom(from) >= settings.maxConnectingPerAddress()) {
             // Without this one client fills the node with offers it never connects (each held until the ICE timeout).
-            // Loopback is the node's own tools (the load client and fan-out benchmark open hundreds of viewers from
-            // one address, setting up for seconds on a loaded box); a process on the node needs no offers to hurt it.
+            // The limit is for remote peers: a process on the node (vendor code only) needs no offers to hurt it, and
+            // the load client and fan-out benchmark open hundreds of viewers from 127.0.0.1.
             throw new TooManyFromAddressException(from, settings.maxConnectingPerAddress());
         }
 

@@ -14,9 +14,9 @@ import java.util.concurrent.RejectedExecutionException;
  * that sends a ClientHello and goes silent, a few times, holds every thread and every other viewer's handshake
  * queues behind it. Thread-safe (the sockets' loops submit, the pool's threads finish).
  *
- * <p>Loopback addresses are not limited in production ({@link #REMOTE_ONLY}): they are the node's own tools (the
- * load client and the fan-out benchmark set up hundreds of viewers from 127.0.0.1, which one lane would
- * serialize and its waiting line refuse), and a process on the node needs no handshakes to hurt it.
+ * <p>Loopback addresses are not limited in production ({@link #REMOTE_ONLY}): the lanes are for remote peers, a
+ * process on the node (vendor code only) needs no handshakes to hurt it, and the load client and the fan-out
+ * benchmark set up hundreds of viewers from 127.0.0.1, which one lane would serialize and its line refuse.
  */
 final class HandshakeLanes {
     /** Handshakes of one address waiting for their turn; more are refused. */
