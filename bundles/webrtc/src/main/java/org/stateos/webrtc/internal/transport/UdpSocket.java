@@ -28,7 +28,7 @@ final class UdpSocket implements DemuxTarget {
     private final WebRtcTransportServer server;
     private final Channel channel;
     private final EventLoop loop;
-    private final DatagramChannel socket;
+    private final Sender socket;
     private final IceLiteResponder<PeerSession> responder;
     private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(65_536 + 64);
     private final Runnable flushTask = this::flushNow;
@@ -37,7 +37,17 @@ final class UdpSocket implements DemuxTarget {
     /** Netty's outbound buffer holds packets: later ones queue behind them. */
     private boolean backlog;
 
+    /** The direct send path: the JDK channel's {@code send} (a seam so a test can make the socket buffer full). */
+    @FunctionalInterface
+    interface Sender {
+        int send(ByteBuffer datagram, InetSocketAddress to) throws IOException;
+    }
+
     UdpSocket(WebRtcTransportServer server, Channel channel, DatagramChannel socket) {
+        this(server, channel, socket::send);
+    }
+
+    UdpSocket(WebRtcTransportServer server, Channel channel, Sender socket) {
         this.server = server;
         this.channel = channel;
         this.loop = channel.eventLoop();
@@ -142,6 +152,8 @@ final class UdpSocket implements DemuxTarget {
      * socket (this loop): no pooled buffer, no Netty outbound entry, no flush per packet. When the socket's send
      * buffer is full (or Netty still holds earlier packets) the packet goes through Netty's outbound buffer
      * instead, which waits for the socket, and so do the packets after it until that buffer is empty (order kept).
+     * That buffer is bounded by the channel's write watermark: while it is above it (the socket stays full: the
+     * link is overloaded) packets are dropped and counted, as late media is worth nothing and memory must not grow.
      *
      * @return the protected length, 0 when the packet was dropped
      */
@@ -166,6 +178,10 @@ final class UdpSocket implements DemuxTarget {
                 return 0;
             }
             backlog = true; // socket buffer full: Netty's outbound buffer waits for it (OP_WRITE)
+        } else if (!channel.isWritable()) {
+            server.dropped("UDP send buffer full and " + channel.config().getWriteBufferHighWaterMark()
+                    + " bytes already queued: packet dropped", to);
+            return 0;
         }
         ByteBuf copy = channel.alloc().directBuffer(n);
         copy.writeBytes(b);
