@@ -1,6 +1,7 @@
 package org.stateos.webrtc.internal.session;
 
 import io.netty.buffer.ByteBufAllocator;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -65,7 +66,7 @@ public final class SessionRegistry {
     public static final class TooManyFromAddressException extends TooManySessionsException {
         private static final long serialVersionUID = 1L;
 
-        TooManyFromAddressException(java.net.InetAddress from, int max) {
+        TooManyFromAddressException(InetAddress from, int max) {
             super(from.getHostAddress() + " has " + max + " WebRTC sessions still connecting (whep.max.connecting."
                     + "per.address); try again when they have connected or ended");
         }
@@ -139,7 +140,7 @@ public final class SessionRegistry {
     /**
      * As {@link #create(String, String)} for an offer from {@code from} (the HTTP client's address; null: unknown).
      */
-    public Created create(String streamName, String offer, java.net.InetAddress from)
+    public Created create(String streamName, String offer, InetAddress from)
             throws SdpException, StreamNotFoundException, TooManySessionsException {
         if (!MediaService.isValidName(streamName)) {
             throw new StreamNotFoundException(streamName);
@@ -212,7 +213,7 @@ public final class SessionRegistry {
     }
 
     /** Sessions of {@code from} not connected yet (a scan: at most whep.max.sessions, once per offer). */
-    private int connectingFrom(java.net.InetAddress from) {
+    private int connectingFrom(InetAddress from) {
         int n = 0;
         for (WhepSession s : sessions.values()) {
             if (s.state() == WhepSession.State.CONNECTING && from.equals(s.client())) {

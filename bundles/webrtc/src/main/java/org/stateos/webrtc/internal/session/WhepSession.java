@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -86,7 +87,7 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     private final Instant started = Instant.now();
 
     private volatile PeerTransport transport;
-    private volatile java.net.InetAddress client;
+    private volatile InetAddress client;
     private volatile org.stateos.webrtc.internal.metrics.ServerLatency latency;
     private volatile Subscription subscription;
     private volatile State state = State.CONNECTING;
@@ -201,11 +202,11 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
     }
 
     /** The HTTP client that made the offer (null: unknown); the registry limits offers per address with it. */
-    void client(java.net.InetAddress address) {
+    void client(InetAddress address) {
         this.client = address;
     }
 
-    java.net.InetAddress client() {
+    InetAddress client() {
         return client;
     }
 
@@ -433,9 +434,12 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         long refused = 0;
         for (int seq : n.lost()) {
             RetransmitBuffer.Entry e = videoRetransmits.get(seq, now);
-            if (e != null && (videoRetransmits.resentRecently(seq, now) || !retransmitBudget.take(now))) {
+            if (e == null) {
+                continue;
+            }
+            if (videoRetransmits.resentRecently(seq, now) || !retransmitBudget.take(now)) {
                 refused++; // asked again within the gap, or over the budget: a NACK must not be an amplifier
-            } else if (e != null) {
+            } else {
                 videoRetransmits.resent(seq, now);
                 // the same packet again (same sequence number and timestamp), protected again: no RTX
                 RtpStream.writeHeader(header, video.payloadType(), e.marker(), e.sequence(), e.timestamp(), video.ssrc());
@@ -716,8 +720,8 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
 
     /** A snapshot for webrtc:sessions. */
     public record Info(String id, String stream, String remote, State state, String profile, boolean audio,
-            long packetsSent, long bytesSent, long nacks, long retransmitted, long retransmitsRefused, long keyframeRequests, long framesSent,
-            long framesDropped, Instant started, String closeReason) {
+            long packetsSent, long bytesSent, long nacks, long retransmitted, long retransmitsRefused,
+            long keyframeRequests, long framesSent, long framesDropped, Instant started, String closeReason) {
     }
 
     public Info info() {
@@ -725,7 +729,8 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         InetSocketAddress remote = t == null ? null : t.remoteAddress();
         return new Info(id, streamName, remote == null ? "-" : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
                 state, negotiation.videoProfile().name() + " " + negotiation.videoProfile(), audio != null, packetsSent,
-                bytesSent, nacksReceived, retransmitted, retransmitsRefused, keyframeRequests, framesSent, framesDropped, started, closeReason);
+                bytesSent, nacksReceived, retransmitted, retransmitsRefused, keyframeRequests, framesSent, framesDropped,
+                started, closeReason);
     }
 
     /** Where the send path records server-added latency per video frame (set once, before media flows). */

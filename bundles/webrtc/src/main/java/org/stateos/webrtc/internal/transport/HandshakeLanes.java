@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 /**
  * Puts DTLS handshakes on the handshake pool with at most {@code perAddress} of one source IP address in it at a
@@ -31,15 +32,15 @@ final class HandshakeLanes {
     }
 
     /** Every address but loopback ones gets a lane. */
-    static final java.util.function.Predicate<InetAddress> REMOTE_ONLY = a -> !a.isLoopbackAddress();
+    static final Predicate<InetAddress> REMOTE_ONLY = a -> !a.isLoopbackAddress();
 
     private final Executor pool;
     private final int perAddress;
-    private final java.util.function.Predicate<InetAddress> limited;
+    private final Predicate<InetAddress> limited;
     private final Map<InetAddress, Lane> lanes = new HashMap<>(); // guarded by itself
 
     /** @param limited the addresses that get a lane; the others go straight to the pool */
-    HandshakeLanes(Executor pool, int perAddress, java.util.function.Predicate<InetAddress> limited) {
+    HandshakeLanes(Executor pool, int perAddress, Predicate<InetAddress> limited) {
         this.pool = pool;
         this.perAddress = perAddress;
         this.limited = limited;

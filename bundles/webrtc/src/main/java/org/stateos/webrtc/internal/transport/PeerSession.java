@@ -3,6 +3,7 @@ package org.stateos.webrtc.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -315,7 +316,7 @@ final class PeerSession implements PeerTransport {
         }
     }
 
-    private void startHandshake(java.net.InetAddress from) {
+    private void startHandshake(InetAddress from) {
         state = State.HANDSHAKING;
         datagrams = new QueuedDatagramTransport(this::sendDtls);
         dtlsServer = server.newDtlsServer(remoteFingerprintAlgorithm, remoteFingerprint);

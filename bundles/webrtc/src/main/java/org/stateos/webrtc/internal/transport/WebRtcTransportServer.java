@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
@@ -82,7 +83,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
      *                    address but loopback; tests whose peers all sit on loopback: every address)
      */
     WebRtcTransportServer(TransportSettings settings, EventLoopGroup group,
-            java.util.function.Predicate<InetAddress> laneLimited) {
+            Predicate<InetAddress> laneLimited) {
         this.settings = settings;
         this.group = group;
         this.certificate = DtlsCertificate.generate(crypto, random);
