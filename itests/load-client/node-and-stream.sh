@@ -10,6 +10,12 @@ echo "device.size.bytes = 268435456" > "$OUT/esr/etc/org.stateos.store.cfg"
 ip netns add "$NS" 2>/dev/null || true
 ip netns exec "$NS" ip link set lo up
 in_ns() { ip netns exec "$NS" "$@"; }
+# NODE_CPUS / CLIENT_CPUS (taskset lists, e.g. 1 and 0): pin the node, and the publisher + load client, to separate
+# cores, as the fan-out bench does; unset, everything shares every core. CLIENT_NICE (e.g. 19): the load client's
+# nice value, so that on a box too small to give it cores of its own it takes a core only when the node leaves one.
+node_in_ns() { in_ns ${NODE_CPUS:+taskset -c "$NODE_CPUS"} "$@"; }
+client_in_ns() { in_ns ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} "$@"; }
+niced_client_in_ns() { in_ns ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} "$@"; }
 
 if [ ! -f "$OUT/clip.mp4" ]; then   # 720p30 H264 (no B-frames, 2 s GOP, 2.5 Mbit/s): the -c copy source
   ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 -t "$CLIP_SECONDS" \
@@ -28,11 +34,11 @@ trap cleanup EXIT
 rm -f "$OUT/console.in"; mkfifo "$OUT/console.in"
 sleep 2147483647 >"$OUT/console.in" &
 PIDS+=($!)
-in_ns script -qfec "env JAVA_OPTS= TERM=vt100 $OUT/esr/bin/karaf" /dev/null <"$OUT/console.in" >"$OUT/esr.out" 2>&1 &
+node_in_ns script -qfec "env JAVA_OPTS= TERM=vt100 $OUT/esr/bin/karaf" /dev/null <"$OUT/console.in" >"$OUT/esr.out" 2>&1 &
 PIDS+=($!)
 for i in $(seq 1 120); do in_ns curl -fs http://127.0.0.1:8080/api/status >/dev/null && break; sleep 1; done
 
-in_ns java -cp "$PUBLISHER_JAR" org.stateos.loadclient.latency.StampingPublisher \
+client_in_ns java -cp "$PUBLISHER_JAR" org.stateos.loadclient.latency.StampingPublisher \
   --rtmp "rtmp://127.0.0.1/live/$STREAM" --file "$OUT/clip.mp4" --loop >"$OUT/publisher.out" 2>&1 &
 PIDS+=($!)
 for i in $(seq 1 60); do in_ns curl -fs http://127.0.0.1:8080/api/streams | grep -q "\"$STREAM\"" && break; sleep 1; done

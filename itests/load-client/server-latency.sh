@@ -4,7 +4,7 @@
 # for each N the load client runs S seconds; the node's histogram is reset once the viewers are up and read at the
 # end (GET /api/webrtc/latency), so start-up catch-up bursts are left out as in the client's figures.
 #
-#   itests/load-client/server-latency.sh [OUT_DIR (/tmp/latency-bench)] [SECONDS (30)] [N ... (1 10 100)]
+#   [NODE_CPUS=1 CLIENT_CPUS=0] [CLIENT_NICE=19] itests/load-client/server-latency.sh [OUT_DIR (/tmp/latency-bench)] [SECONDS (30)] [N ... (1 10 100)]
 set -euo pipefail
 set -m   # every background job in its own process group, see cleanup
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -22,7 +22,7 @@ CLIP_SECONDS=30
 . "$ROOT/itests/load-client/node-and-stream.sh"
 sleep 3
 for N in "${COUNTS[@]}"; do
-  in_ns java -jar "$JAR" --url "http://127.0.0.1:8080/whep/$STREAM" --viewers "$N" --seconds "$SECONDS_PER_RUN" \
+  niced_client_in_ns java -jar "$JAR" --url "http://127.0.0.1:8080/whep/$STREAM" --viewers "$N" --seconds "$SECONDS_PER_RUN" \
     --report json >"$OUT/client-$N.json" 2>"$OUT/client-$N.err" &
   CLIENT=$!
   PIDS+=($CLIENT)
