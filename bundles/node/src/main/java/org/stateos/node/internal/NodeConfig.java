@@ -14,6 +14,14 @@ public @interface NodeConfig {
                     + " 0 means one per available processor.", min = "0", max = "256")
     int io_threads() default 0;
 
+    @AttributeDefinition(name = "I/O threads' real-time priority",
+            description = "SCHED_FIFO priority (1-99) the esr-io-N threads ask for, so that a frame's fan-out is not"
+                    + " preempted mid-burst by other threads waking on its core; 0 keeps the normal policy. Needs root"
+                    + " or CAP_SYS_NICE; without it the node logs a warning and runs at the normal priority."
+                    + " The kernel's real-time throttling (sched_rt_runtime_us) leaves the rest 5 % of each core.",
+            min = "0", max = "99")
+    int io_realtime_priority() default 10;
+
     @AttributeDefinition(name = "Shutdown quiet period (ms)",
             description = "When the group stops, tasks submitted during this quiet period still run.", min = "0")
     long io_shutdown_quiet_ms() default 100;

@@ -2,6 +2,7 @@ package org.stateos.node.internal;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoopGroup;
@@ -36,14 +37,21 @@ public final class SharedEventLoopGroup extends NioEventLoopGroup {
 
     @Activate
     public SharedEventLoopGroup(NodeConfig config) {
-        this(threads(config.io_threads()), config.io_shutdown_quiet_ms(), config.io_shutdown_timeout_ms());
+        this(threads(config.io_threads()), config.io_realtime_priority(), config.io_shutdown_quiet_ms(),
+                config.io_shutdown_timeout_ms());
     }
 
     SharedEventLoopGroup(int threads, long quietMillis, long timeoutMillis) {
-        super(threads, new EsrIoThreadFactory());
+        this(threads, 0, quietMillis, timeoutMillis);
+    }
+
+    /** @param realtimePriority SCHED_FIFO priority of the threads (1-99), or 0 for the normal policy */
+    SharedEventLoopGroup(int threads, int realtimePriority, long quietMillis, long timeoutMillis) {
+        super(threads, new EsrIoThreadFactory(realtimePriority));
         this.quietMillis = Math.max(0, quietMillis);
         this.timeoutMillis = Math.max(this.quietMillis, timeoutMillis);
-        LOG.info("Shared event loop group: {} threads ({}N)", threads, THREAD_PREFIX);
+        LOG.info("Shared event loop group: {} threads ({}N), {}", threads, THREAD_PREFIX,
+                realtimePriority > 0 ? "asking for SCHED_FIFO " + realtimePriority : "normal scheduling");
     }
 
     static int threads(int configured) {
@@ -81,13 +89,35 @@ public final class SharedEventLoopGroup extends NioEventLoopGroup {
                 + " org.stateos.node bundle only; close your channels instead");
     }
 
-    /** esr-io-1, esr-io-2, …: FastThreadLocalThreads as Netty's own factory makes, daemon so a stuck one never holds the JVM. */
+    /**
+     * esr-io-1, esr-io-2, …: FastThreadLocalThreads as Netty's own factory makes, daemon so a stuck one never holds
+     * the JVM; each first asks for its real-time priority (the policy is per thread, so only a thread can take it
+     * for itself here), and the first refusal is logged once.
+     */
     private static final class EsrIoThreadFactory implements ThreadFactory {
         private final AtomicInteger next = new AtomicInteger(1);
+        private final AtomicBoolean told = new AtomicBoolean();
+        private final int realtimePriority;
+
+        EsrIoThreadFactory(int realtimePriority) {
+            this.realtimePriority = realtimePriority;
+        }
 
         @Override
         public Thread newThread(Runnable task) {
-            Thread t = new FastThreadLocalThread(task, THREAD_PREFIX + next.getAndIncrement());
+            Runnable run = realtimePriority <= 0 ? task : () -> {
+                RealtimeScheduling.Outcome outcome = RealtimeScheduling.fifo(realtimePriority);
+                if (!told.getAndSet(true)) {
+                    if (outcome.applied()) {
+                        LOG.info("{} threads run at {}", THREAD_PREFIX + "N", outcome.detail());
+                    } else {
+                        LOG.warn("{} threads: {} (io.realtime.priority = 0 in etc/{}.cfg stops asking)",
+                                THREAD_PREFIX + "N", outcome.detail(), NodeConfig.PID);
+                    }
+                }
+                task.run();
+            };
+            Thread t = new FastThreadLocalThread(run, THREAD_PREFIX + next.getAndIncrement());
             t.setDaemon(true);
             return t;
         }

@@ -1,0 +1,123 @@
+package org.stateos.node.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+
+class RealtimeSchedulingTest {
+    private static final int CAP_SYS_NICE = 23;
+
+    @Test
+    void aThreadGetsFifoWhenThisProcessMayAndAClearRefusalWhenNot() throws Exception {
+        Result r = onNewThread(() -> new Result(RealtimeScheduling.fifo(10), state()));
+        if (mayUseRealtime(10)) {
+            assertTrue(r.outcome.applied(), r.outcome.detail());
+            assertEquals(new RealtimeScheduling.State(RealtimeScheduling.SCHED_FIFO, 10), r.state);
+        } else {
+            assertFalse(r.outcome.applied());
+            assertTrue(r.outcome.detail().contains("not permitted"), r.outcome.detail());
+            assertEquals(new RealtimeScheduling.State(RealtimeScheduling.SCHED_OTHER, 0), r.state);
+        }
+    }
+
+    @Test
+    void onlyTheCallingThreadChanges() throws Exception {
+        RealtimeScheduling.State mine = RealtimeScheduling.currentThread();
+        onNewThread(() -> RealtimeScheduling.fifo(10));
+        assertEquals(mine, RealtimeScheduling.currentThread());
+    }
+
+    @Test
+    void aPriorityOutsideOneToNinetyNineIsRefusedWithoutAsking() throws Exception {
+        for (int p : new int[] {0, -1, 100}) {
+            Result r = onNewThread(() -> new Result(RealtimeScheduling.fifo(p), state()));
+            assertFalse(r.outcome.applied());
+            assertTrue(r.outcome.detail().contains("outside 1-99"), r.outcome.detail());
+            assertEquals(RealtimeScheduling.SCHED_OTHER, r.state.policy());
+        }
+    }
+
+    @Test
+    void parsesTheProcStatLineEvenWhenTheCommandNameHoldsParenthesesAndSpaces() {
+        StringBuilder line = new StringBuilder("4242 (esr-io (1) x) S");
+        for (int field = 4; field <= 52; field++) {
+            line.append(' ').append(field == 40 ? "10" : field == 41 ? "1" : Integer.toString(field * 3));
+        }
+        assertEquals(new RealtimeScheduling.State(1, 10), RealtimeScheduling.parseStat(line.toString()));
+        assertThrows(IllegalArgumentException.class, () -> RealtimeScheduling.parseStat("4242 (short) S 1 2 3"));
+        assertThrows(IllegalArgumentException.class, () -> RealtimeScheduling.parseStat("no parentheses"));
+    }
+
+    @Test
+    void groupThreadsRunAtTheConfiguredPriorityWhenPermitted() throws Exception {
+        SharedEventLoopGroup group = new SharedEventLoopGroup(2, 7, 0, 2000);
+        try {
+            RealtimeScheduling.State expected = mayUseRealtime(7)
+                    ? new RealtimeScheduling.State(RealtimeScheduling.SCHED_FIFO, 7)
+                    : new RealtimeScheduling.State(RealtimeScheduling.SCHED_OTHER, 0);
+            for (var loop : group) {
+                assertEquals(expected, loop.submit(RealtimeScheduling::currentThread).get(5, TimeUnit.SECONDS));
+            }
+        } finally {
+            group.close();
+        }
+        SharedEventLoopGroup normal = new SharedEventLoopGroup(1, 0, 0, 2000);
+        try {
+            assertEquals(RealtimeScheduling.SCHED_OTHER,
+                    normal.next().submit(RealtimeScheduling::currentThread).get(5, TimeUnit.SECONDS).policy());
+        } finally {
+            normal.close();
+        }
+    }
+
+    record Result(RealtimeScheduling.Outcome outcome, RealtimeScheduling.State state) {
+    }
+
+    private static RealtimeScheduling.State state() {
+        try {
+            return RealtimeScheduling.currentThread();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T onNewThread(Supplier<T> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        t.start();
+        return result.get(10, TimeUnit.SECONDS);
+    }
+
+    /** What the kernel checks: CAP_SYS_NICE in the effective set, or an RLIMIT_RTPRIO at least this priority. */
+    private static boolean mayUseRealtime(int priority) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("CapEff:") && new BigInteger(line.substring(7).trim(), 16).testBit(CAP_SYS_NICE)) {
+                return true;
+            }
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max realtime priority")) {
+                String soft = line.substring("Max realtime priority".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") || Integer.parseInt(soft) >= priority;
+            }
+        }
+        return false;
+    }
+}
