@@ -7,6 +7,9 @@ mkdir -p "$OUT"
 rm -rf "$OUT/esr"
 cp -a "$DIST" "$OUT/esr"        # a copy: later builds must not change the running node
 echo "device.size.bytes = 268435456" > "$OUT/esr/etc/org.stateos.store.cfg"
+if [ -n "${IO_REALTIME_PRIORITY:-}" ]; then   # e.g. 0: the esr-io threads at the normal policy, for an A/B
+  sed -i "s/^io.realtime.priority *=.*/io.realtime.priority = $IO_REALTIME_PRIORITY/" "$OUT/esr/etc/org.stateos.node.cfg"
+fi
 ip netns add "$NS" 2>/dev/null || true
 ip netns exec "$NS" ip link set lo up
 in_ns() { ip netns exec "$NS" "$@"; }

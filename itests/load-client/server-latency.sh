@@ -4,7 +4,7 @@
 # for each N the load client runs S seconds; the node's histogram is reset once the viewers are up and read at the
 # end (GET /api/webrtc/latency), so start-up catch-up bursts are left out as in the client's figures.
 #
-#   [NODE_CPUS=1 CLIENT_CPUS=0] [CLIENT_NICE=19] itests/load-client/server-latency.sh [OUT_DIR (/tmp/latency-bench)] [SECONDS (30)] [N ... (1 10 100)]
+#   [NODE_CPUS=1 CLIENT_CPUS=0] [CLIENT_NICE=19] [IO_REALTIME_PRIORITY=0] itests/load-client/server-latency.sh [OUT_DIR (/tmp/latency-bench)] [SECONDS (30)] [N ... (1 10 100)]
 set -euo pipefail
 set -m   # every background job in its own process group, see cleanup
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}

@@ -1,31 +1,31 @@
 package org.stateos.node.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Puts the calling thread under Linux's {@code SCHED_FIFO} real-time policy (libc {@code sched_setscheduler}
- * through JNA; the JDK has no call for it).
+ * Puts the calling thread under Linux's {@code SCHED_FIFO} real-time policy.
  *
  * <p>Why: at 100 viewers the fan-out of one frame is a few ms of work on an event loop, and under the default
  * policy another thread waking on the same core (the packets' receivers, the JIT, ffmpeg) preempts it mid-burst;
  * on the 2-vCPU test box those preemptions, not the work, made the p99 of the server-added latency (16-18 ms
- * against 7.6-8.0 ms with the loops at FIFO, itests/load-client README). Media servers do the same (FreeSWITCH's
+ * against 7.6-8.2 ms with the loops at FIFO, itests/load-client README). Media servers do the same (FreeSWITCH's
  * unit runs it round-robin real-time, Asterisk has {@code -p}). The kernel's real-time throttling
- * ({@code sched_rt_runtime_us}, 95 % by default) keeps a core for the rest even if a loop spins.
+ * ({@code sched_rt_runtime_us}, 95 % by default) keeps a slice of every core for the rest even if a loop spins.
+ *
+ * <p>How: the JDK has no call for a thread's policy, and JNA (the library for it) cannot be a bundle here: JLine
+ * imports it optionally, so its arrival makes every later {@code feature:install} refresh the shell and most of
+ * the container (seen in TrustGateTest). So the thread finds its kernel id in {@code /proc/thread-self} and runs
+ * util-linux's {@code chrt} on it once, at its start; {@code /proc} then says whether it took.
  */
 final class RealtimeScheduling {
     static final int SCHED_OTHER = 0;
     static final int SCHED_FIFO = 1;
     static final int MAX_PRIORITY = 99;
-
-    private static final int EPERM = 1;
-    private static final int EINVAL = 22;
+    private static final long CHRT_TIMEOUT_SECONDS = 5;
 
     /** What asking for the policy gave: {@code applied}, or why not, in words an operator can act on. */
     record Outcome(boolean applied, String detail) {
@@ -40,24 +40,47 @@ final class RealtimeScheduling {
 
     /** Puts the calling thread at {@code SCHED_FIFO} {@code priority} (1-99); never throws. */
     static Outcome fifo(int priority) {
+        return fifo(priority, "chrt");
+    }
+
+    static Outcome fifo(int priority, String chrt) {
         if (priority < 1 || priority > MAX_PRIORITY) {
             return new Outcome(false, "real-time priority " + priority + " is outside 1-" + MAX_PRIORITY);
         }
+        String said;
+        int exit;
         try {
-            // pid 0: the calling thread (on Linux the call takes a thread id).
-            LibC.INSTANCE.sched_setscheduler(0, SCHED_FIFO, new int[] {priority});
-            return new Outcome(true, "SCHED_FIFO " + priority);
-        } catch (LastErrorException e) {
-            return new Outcome(false, switch (e.getErrorCode()) {
-                case EPERM -> "SCHED_FIFO not permitted (needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO of " + priority
-                        + "); running at the normal priority";
-                case EINVAL -> "SCHED_FIFO " + priority + " refused by the kernel (EINVAL)";
-                default -> "sched_setscheduler failed with errno " + e.getErrorCode();
-            });
-        } catch (LinkageError | RuntimeException e) {
-            // no JNA native for this platform, or not Linux
-            return new Outcome(false, "real-time scheduling unavailable here: " + e);
+            String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            Process p = new ProcessBuilder(chrt, "-f", "-p", Integer.toString(priority), tid)
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(CHRT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Outcome(false, chrt + " did not finish within " + CHRT_TIMEOUT_SECONDS + " s");
+            }
+            said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            exit = p.exitValue();
+        } catch (IOException e) {
+            return new Outcome(false, "cannot run " + chrt + " (util-linux): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(false, "interrupted while asking for SCHED_FIFO");
         }
+        State now;
+        try {
+            now = currentThread();
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(false, "cannot read this thread's policy back from /proc: " + e);
+        }
+        if (now.policy() == SCHED_FIFO && now.rtPriority() == priority) {
+            return new Outcome(true, "SCHED_FIFO " + priority);
+        }
+        if (said.contains("not permitted")) {
+            return new Outcome(false, "SCHED_FIFO not permitted (needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO of "
+                    + priority + "); running at the normal priority");
+        }
+        return new Outcome(false, chrt + " exited " + exit + (said.isEmpty() ? "" : " (" + said + ")")
+                + " and the thread runs at policy " + now.policy() + " priority " + now.rtPriority());
     }
 
     /** The calling thread's policy and priority from /proc/thread-self/stat (fields 40 and 41). */
@@ -77,13 +100,5 @@ final class RealtimeScheduling {
             throw new IllegalArgumentException("a /proc stat line with " + (f.length + 2) + " fields: " + stat);
         }
         return new State(Integer.parseInt(f[41 - 3]), Integer.parseInt(f[40 - 3]));
-    }
-
-    /** libc, loaded on first use (so a node without JNA's native still starts: {@link #fifo} reports it). */
-    private interface LibC extends Library {
-        LibC INSTANCE = Native.load("c", LibC.class);
-
-        /** {@code param} points at a struct sched_param, whose only field is the int priority. */
-        int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
     }
 }

@@ -49,6 +49,14 @@ class RealtimeSchedulingTest {
     }
 
     @Test
+    void aMissingChrtIsAClearRefusal() throws Exception {
+        Result r = onNewThread(() -> new Result(RealtimeScheduling.fifo(10, "/nonexistent/chrt"), state()));
+        assertFalse(r.outcome.applied());
+        assertTrue(r.outcome.detail().startsWith("cannot run /nonexistent/chrt"), r.outcome.detail());
+        assertEquals(RealtimeScheduling.SCHED_OTHER, r.state.policy());
+    }
+
+    @Test
     void parsesTheProcStatLineEvenWhenTheCommandNameHoldsParenthesesAndSpaces() {
         StringBuilder line = new StringBuilder("4242 (esr-io (1) x) S");
         for (int field = 4; field <= 52; field++) {
