@@ -47,10 +47,15 @@ final class RealtimeScheduling {
         if (priority < 1 || priority > MAX_PRIORITY) {
             return new Outcome(false, "real-time priority " + priority + " is outside 1-" + MAX_PRIORITY);
         }
+        String tid;
+        try {
+            tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return new Outcome(false, "no /proc/thread-self (not Linux?): " + e);
+        }
         String said;
         int exit;
         try {
-            String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
             Process p = new ProcessBuilder(chrt, "-f", "-p", Integer.toString(priority), tid)
                     .redirectErrorStream(true).start();
             p.getOutputStream().close();
