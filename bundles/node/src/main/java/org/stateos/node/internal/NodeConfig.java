@@ -18,7 +18,8 @@ public @interface NodeConfig {
             description = "SCHED_FIFO priority (1-99) the esr-io-N threads ask for, so that a frame's fan-out is not"
                     + " preempted mid-burst by other threads waking on its core; 0 keeps the normal policy. Needs root"
                     + " or CAP_SYS_NICE; without it the node logs a warning and runs at the normal priority."
-                    + " The kernel's real-time throttling (sched_rt_runtime_us) leaves the rest 5 % of each core.",
+                    + " The kernel's real-time throttling (sched_rt_runtime_us) leaves the rest 5 % of each core."
+                    + " Not asked for when the node sees a single processor.",
             min = "0", max = "99")
     int io_realtime_priority() default 10;
 

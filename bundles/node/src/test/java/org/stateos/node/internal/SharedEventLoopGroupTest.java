@@ -44,6 +44,14 @@ class SharedEventLoopGroupTest {
     }
 
     @Test
+    void realTimeIsAskedForOnlyWithTwoProcessorsOrMore() {
+        assertEquals(10, SharedEventLoopGroup.realtimePriority(10, 2));
+        assertEquals(10, SharedEventLoopGroup.realtimePriority(10, 16));
+        assertEquals(0, SharedEventLoopGroup.realtimePriority(10, 1));
+        assertEquals(0, SharedEventLoopGroup.realtimePriority(0, 8));
+    }
+
+    @Test
     void refusesToBeShutDownByAConsumer() throws Exception {
         SharedEventLoopGroup group = new SharedEventLoopGroup(1, 0, 2000);
         try {
