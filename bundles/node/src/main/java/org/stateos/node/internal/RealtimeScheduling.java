@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * <p>How: the JDK has no call for a thread's policy, and JNA (the library for it) cannot be a bundle here: JLine
  * imports it optionally, so its arrival makes every later {@code feature:install} refresh the shell and most of
  * the container (seen in TrustGateTest). So the thread finds its kernel id in {@code /proc/thread-self} and runs
- * util-linux's {@code chrt} on it once, at its start; {@code /proc} then says whether it took.
+ * util-linux's {@code chrt} on it once, at its start; {@code /proc} then says whether it took. Reset-on-fork is set
+ * with it, so no child process inherits the policy.
  */
 final class RealtimeScheduling {
     static final int SCHED_OTHER = 0;
@@ -56,7 +57,8 @@ final class RealtimeScheduling {
         String said;
         int exit;
         try {
-            Process p = new ProcessBuilder(chrt, "-f", "-p", Integer.toString(priority), tid)
+            // -R (SCHED_RESET_ON_FORK): a process started from this thread later runs at the normal policy.
+            Process p = new ProcessBuilder(chrt, "-f", "-R", "-p", Integer.toString(priority), tid)
                     .redirectErrorStream(true).start();
             p.getOutputStream().close();
             if (!p.waitFor(CHRT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -29,6 +30,23 @@ class RealtimeSchedulingTest {
             assertTrue(r.outcome.detail().contains("not permitted"), r.outcome.detail());
             assertEquals(new RealtimeScheduling.State(RealtimeScheduling.SCHED_OTHER, 0), r.state);
         }
+    }
+
+    @Test
+    void aProcessStartedFromARealtimeThreadRunsAtTheNormalPolicy() throws Exception {
+        assumeTrue(mayUseRealtime(10) && !inRealtimeGroupWithoutBudget(), "this process may not use SCHED_FIFO");
+        String childPolicy = onNewThread(() -> {
+            assertTrue(RealtimeScheduling.fifo(10).applied());
+            try {
+                Process p = new ProcessBuilder("sh", "-c", "cut -d' ' -f40,41 /proc/self/stat").start();
+                String out = new String(p.getInputStream().readAllBytes()).strip();
+                p.waitFor(5, TimeUnit.SECONDS);
+                return out;
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals("0 0", childPolicy, "rt_priority and policy of a child of a SCHED_FIFO thread");
     }
 
     @Test
