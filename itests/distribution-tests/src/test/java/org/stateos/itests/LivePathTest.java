@@ -498,13 +498,8 @@ class LivePathTest extends BootedNode {
         // converge within 3 s to within 100 ms of the settled viewer's latency, and stay there.
         Instant playing = Instant.now();
         List<Double> rejoined = new ArrayList<>();
-        double first = Wait.until("a latency readout from the reloaded page", Duration.ofSeconds(3), () -> {
-            Double now = latencyMs();
-            if (now != null) {
-                rejoined.add(now);
-            }
-            return now;
-        });
+        double first = Wait.until("a latency readout from the reloaded page", Duration.ofSeconds(3),
+                () -> latencyInto(rejoined));
         // With the stream's audio in the page (issue 5), Chromium plays video in sync with audio: it moves the video
         // delay toward the audio's jitter-buffer delay by at most 80 ms a second (WebRTC's StreamSynchronization),
         // so a rejoined viewer reaches a settled viewer that a bursty publisher pushed to a deep audio buffer at
@@ -523,10 +518,7 @@ class LivePathTest extends BootedNode {
         try {
             converged = Wait.until("the rejoined viewer's latency to come within 100 ms of the settled "
                     + Math.round(settled) + " ms", left.isNegative() ? Duration.ZERO : left, () -> {
-                        Double now = latencyMs();
-                        if (now != null) {
-                            rejoined.add(now);
-                        }
+                        Double now = latencyInto(rejoined);
                         return now != null && now - settled <= 100 ? now : null;
                     });
         } catch (AssertionError e) {
@@ -758,13 +750,19 @@ class LivePathTest extends BootedNode {
     List<Double> latencyReadouts(Duration period) {
         List<Double> readouts = new ArrayList<>();
         Wait.holds("sampling the latency readout", period, () -> {
-            Double now = latencyMs();
-            if (now != null) {
-                readouts.add(now);
-            }
+            latencyInto(readouts);
             return true;
         });
         return readouts;
+    }
+
+    /** The player's latency readout, also added to {@code readouts} when there is one. */
+    Double latencyInto(List<Double> readouts) {
+        Double now = latencyMs();
+        if (now != null) {
+            readouts.add(now);
+        }
+        return now;
     }
 
     static double median(List<Double> values) {
