@@ -83,6 +83,8 @@ public final class SessionRegistry {
     /** Each video frame packetized once for all viewers. */
     private final SharedPayloads payloads = new SharedPayloads();
     private volatile boolean closed;
+    /** Held while an offer is checked against the limits and its session entered (see {@link #create}). */
+    private final Object admission = new Object();
     /** Optional and dynamic: the transcoder bundle can be swapped while sessions play (they re-lease). */
     private volatile TranscodeService transcoder;
 
@@ -163,6 +165,35 @@ public final class SessionRegistry {
             opus |= c.codec() == Codec.OPUS || c.codec() == Codec.AAC;
         }
         Negotiation negotiation = Negotiator.negotiate(parsed, profile, opus);
+        // The limits are checked and the session entered under one lock: checked apart, concurrent offers (one per
+        // HTTP loop) all saw room for one more and the node overshot whep.max.sessions by up to the loops' count.
+        Admitted admitted;
+        synchronized (admission) {
+            admitted = admit(streamName, negotiation, from);
+        }
+        WhepSession session = admitted.session();
+        TranscodeService t = transcoder;
+        if (t != null) {
+            session.transcoderAvailable(t);   // before the subscription, so the AAC track finds it
+        }
+        try {
+            session.subscribed(media.subscribe(streamName, session, admitted.transport().eventLoop()));
+        } catch (StreamNotFoundException | RuntimeException e) {
+            session.close("subscription failed: " + e.getMessage());
+            throw e;
+        }
+        return new Created(session, admitted.answer());
+    }
+
+    private record Admitted(WhepSession session, PeerTransport transport, String answer) {
+    }
+
+    /**
+     * Checks the node's limits for an offer and enters its session, with {@link #admission} held: short (ids, the
+     * transport's bookkeeping, the answer's text); parsing and negotiating come before it, subscribing after.
+     */
+    private Admitted admit(String streamName, Negotiation negotiation, InetAddress from) throws SdpException,
+            TooManySessionsException {
         if (closed) {
             throw new TooManySessionsException(0);
         }
@@ -175,7 +206,6 @@ public final class SessionRegistry {
             // the load client and fan-out benchmark open hundreds of viewers from 127.0.0.1.
             throw new TooManyFromAddressException(from, settings.maxConnectingPerAddress());
         }
-
         byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
@@ -199,17 +229,7 @@ public final class SessionRegistry {
         String answer = AnswerWriter.write(negotiation, transport.local(), random.nextLong() & Long.MAX_VALUE, cname,
                 "stateos-" + streamName, session.videoSsrc(), session.audioSsrc());
         sessions.put(id, session);
-        TranscodeService t = transcoder;
-        if (t != null) {
-            session.transcoderAvailable(t);   // before the subscription, so the AAC track finds it
-        }
-        try {
-            session.subscribed(media.subscribe(streamName, session, transport.eventLoop()));
-        } catch (StreamNotFoundException | RuntimeException e) {
-            session.close("subscription failed: " + e.getMessage());
-            throw e;
-        }
-        return new Created(session, answer);
+        return new Admitted(session, transport, answer);
     }
 
     /** Sessions of {@code from} not connected yet (a scan: at most whep.max.sessions, once per offer). */

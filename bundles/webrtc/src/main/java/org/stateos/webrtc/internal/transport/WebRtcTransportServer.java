@@ -67,6 +67,8 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     private final ThreadPoolExecutor handshakes;
     private final HandshakeLanes handshakeLanes;
     private final Map<String, PeerSession> byUfrag = new ConcurrentHashMap<>();
+    /** Held while {@link #open} checks max.sessions and enters a session. */
+    private final Object opening = new Object();
     private final Map<InetSocketAddress, PeerSession> byAddress = new ConcurrentHashMap<>();
     private final RateLimitedLog drops = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private final List<UdpSocket> sockets = new ArrayList<>();
@@ -211,19 +213,23 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
         if (listener == null) {
             throw new IllegalArgumentException("listener is null");
         }
-        if (byUfrag.size() >= settings.maxSessions()) {
-            throw new IllegalStateException("WebRTC transport full: " + settings.maxSessions() + " sessions open");
-        }
-        while (true) {
-            IceCredentials cred = IceCredentials.fresh(random, remoteUfrag, remotePwd);
-            PeerTransport.LocalParameters local = new PeerTransport.LocalParameters(cred.localUfrag(), cred.localPwd(),
-                    "sha-256", certificate.sha256Fingerprint(), candidates);
-            UdpSocket socket = leastLoaded();
-            PeerSession s = new PeerSession(this, cred, local, remoteFingerprint.algorithm(), remoteFingerprint.hex().trim(),
-                    listener, socket);
-            if (byUfrag.putIfAbsent(cred.localUfrag(), s) == null) {
-                socket.sessions.incrementAndGet();
-                return s;
+        // Checked and entered under one lock, or concurrent opens (WHIP and WHEP offers on several HTTP loops) all
+        // see room for one more and overshoot max.sessions.
+        synchronized (opening) {
+            if (byUfrag.size() >= settings.maxSessions()) {
+                throw new IllegalStateException("WebRTC transport full: " + settings.maxSessions() + " sessions open");
+            }
+            while (true) {
+                IceCredentials cred = IceCredentials.fresh(random, remoteUfrag, remotePwd);
+                PeerTransport.LocalParameters local = new PeerTransport.LocalParameters(cred.localUfrag(),
+                        cred.localPwd(), "sha-256", certificate.sha256Fingerprint(), candidates);
+                UdpSocket socket = leastLoaded();
+                PeerSession s = new PeerSession(this, cred, local, remoteFingerprint.algorithm(),
+                        remoteFingerprint.hex().trim(), listener, socket);
+                if (byUfrag.putIfAbsent(cred.localUfrag(), s) == null) {
+                    socket.sessions.incrementAndGet();
+                    return s;
+                }
             }
         }
     }

@@ -10,10 +10,15 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,12 +46,16 @@ class SessionRegistryTest {
     private SessionRegistry registry;
 
     private void start(int transportMaxSessions) throws Exception {
+        start(transportMaxSessions, SessionSettings.DEFAULT);
+    }
+
+    private void start(int transportMaxSessions, SessionSettings sessionSettings) throws Exception {
         TransportSettings d = TransportSettings.defaults("127.0.0.1", 0);
         transport = new WebRtcTransportServer(new TransportSettings(d.bindAddress(), 0, List.of(), d.iceTimeout(),
                 d.consentTimeout(), d.dtlsHandshakeTimeout(), 1, 1, List.of(SrtpProfile.AEAD_AES_128_GCM),
                 transportMaxSessions, 1), group);
         transport.start();
-        registry = new SessionRegistry(SessionSettings.DEFAULT, new OneStream(), transport, ByteBufAllocator.DEFAULT,
+        registry = new SessionRegistry(sessionSettings, new OneStream(), transport, ByteBufAllocator.DEFAULT,
                 new SecureRandom());
     }
 
@@ -120,6 +129,55 @@ class SessionRegistryTest {
             Thread.onSpinWait();
         }
         registry.create("cam", SdpFixtures.chromeOffer(), flooder);
+    }
+
+    @Test
+    void concurrentOffersNeverOvershootWhepMaxSessions() throws Exception {
+        SessionSettings d = SessionSettings.DEFAULT;
+        start(1000, new SessionSettings(d.maxPayload(), d.nackBufferPackets(), d.nackMaxAgeMs(),
+                d.senderReportIntervalMs(), d.connectTimeoutSeconds(), 5, d.gopCacheFrames(), d.catchUpPacketsPerMs(),
+                d.maxOfferBytes(), d.nackMaxRetransmitsPerSecond(), d.maxConnectingPerAddress()));
+        // Before: the limit was checked, then the session entered after the transport and the answer were made, so
+        // offers arriving together (one per HTTP loop) all passed the check.
+        assertEquals(5, offersAtOnce(32), "offers answered out of 32 at once, whep.max.sessions 5");
+        assertEquals(5, registry.size());
+        assertEquals(5, transport.sessionCount());
+    }
+
+    @Test
+    void concurrentOpensNeverOvershootTheTransportsMaxSessions() throws Exception {
+        start(5);
+        assertEquals(5, offersAtOnce(32), "offers answered out of 32 at once, transport max.sessions 5");
+        assertEquals(5, registry.size());
+        assertEquals(5, transport.sessionCount());
+    }
+
+    /** Makes {@code n} offers from {@code n} threads released together; returns how many were answered. */
+    private int offersAtOnce(int n) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(n);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String offer = SdpFixtures.chromeOffer();
+                results.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    try {
+                        registry.create("cam", offer);
+                        return true;
+                    } catch (SessionRegistry.TooManySessionsException refused) {
+                        return false;
+                    }
+                }));
+            }
+            int answered = 0;
+            for (Future<Boolean> r : results) {
+                answered += r.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            return answered;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private final class OneStream implements MediaService {
