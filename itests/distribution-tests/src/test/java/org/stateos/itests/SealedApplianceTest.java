@@ -64,6 +64,8 @@ class SealedApplianceTest extends BootedNode {
         assertTrue(out.matches("(?s).*Started .*, up \\d.*"), out);
         assertTrue(out.matches("(?s).*Bundles    \\d+ total: ACTIVE \\d+.*"), out);
         assertTrue(out.matches("(?s).*Trust      \\d+ trusted, 0 refused; anchor CN=StateOS Development Vendor.*"), out);
+        // the esr-io threads as the kernel runs them (real time where the node may have it, normal otherwise)
+        assertTrue(out.matches("(?s).*I/O        esr-io \\d+ threads?, (SCHED_FIFO 10|normal).*"), out);
         assertTrue(out.contains("tcp [::]:8080") || out.contains("tcp 0.0.0.0:8080"), out);
     }
 
@@ -88,6 +90,8 @@ class SealedApplianceTest extends BootedNode {
         });
         assertTrue(stats.contains("data/store/store.img"), stats);
         assertTrue(stats.contains("I/O        direct") || stats.contains("I/O        buffered"), stats);
+        // the log threads at the configured real-time priority, or the normal policy (with the reason) without it
+        assertTrue(stats.matches("(?s).*Threads    log writer, I/O and acknowledgement at (SCHED_FIFO 5|normal).*"), stats);
         assertTrue(esr.console().run("store:fsck").contains("Result     CLEAN"));
     }
 

@@ -1,9 +1,14 @@
-package org.stateos.node.internal;
+package org.stateos.api.sched;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  * policy another thread waking on the same core (the packets' receivers, the JIT, ffmpeg) preempts it mid-burst;
  * on the 2-vCPU test box those preemptions, not the work, made the p99 of the server-added latency (16-18 ms
  * against 7.6-8.2 ms with the loops at FIFO, itests/load-client README). Media servers do the same (FreeSWITCH's
- * unit runs it round-robin real-time, Asterisk has {@code -p}). The kernel's real-time throttling
+ * unit runs it round-robin real-time, Asterisk has {@code -p}). The store's log threads likewise: woken by a finished
+ * fdatasync, the I/O thread waited for a core the hashing appenders held (store-bench: put/raw 0.45-0.50 at the
+ * normal policy, 0.63-0.65 with the log threads at FIFO 5). Used by the threads of the node's event loop group and
+ * of the store's log, each at its own configured priority. The kernel's real-time throttling
  * ({@code sched_rt_runtime_us}, 95 % by default) keeps a slice of every core for the rest even if a loop spins.
  *
  * <p>How: the JDK has no call for a thread's policy, and JNA (the library for it) cannot be a bundle here: JLine
@@ -22,25 +30,41 @@ import java.util.concurrent.TimeUnit;
  * util-linux's {@code chrt} on it once, at its start; {@code /proc} then says whether it took. Reset-on-fork is set
  * with it, so no child process inherits the policy.
  */
-final class RealtimeScheduling {
-    static final int SCHED_OTHER = 0;
-    static final int SCHED_FIFO = 1;
-    static final int MAX_PRIORITY = 99;
+public final class RealtimeScheduling {
+    public static final int SCHED_OTHER = 0;
+    public static final int SCHED_FIFO = 1;
+    public static final int MAX_PRIORITY = 99;
     private static final long CHRT_TIMEOUT_SECONDS = 5;
 
     /** What asking for the policy gave: {@code applied}, or why not, in words an operator can act on. */
-    record Outcome(boolean applied, String detail) {
+    public record Outcome(boolean applied, String detail) {
     }
 
     /** The scheduling state of a thread as /proc shows it: policy (0 other, 1 FIFO, 2 RR) and real-time priority. */
-    record State(int policy, int rtPriority) {
+    public record State(int policy, int rtPriority) {
+        /** "SCHED_FIFO 10", "normal" (SCHED_OTHER), or the kernel's numbers for anything else. */
+        @Override
+        public String toString() {
+            return policy == SCHED_FIFO ? "SCHED_FIFO " + rtPriority : policy == SCHED_OTHER ? "normal"
+                    : "policy " + policy + " priority " + rtPriority;
+        }
     }
 
     private RealtimeScheduling() {
     }
 
+    /**
+     * The priority to ask for: {@code configured}, or 0 (the normal policy) on a machine with a single processor.
+     * There real-time threads leave the rest of the node (DTLS handshakes, the transcoder's reader, the JIT) only
+     * what they do not use: the fan-out bench pinned to one core showed 190-240 ms stalls at one viewer with the
+     * event loops at FIFO (p99 29.5 ms at the normal policy).
+     */
+    public static int priorityFor(int configured, int processors) {
+        return configured > 0 && processors >= 2 ? configured : 0;
+    }
+
     /** Puts the calling thread at {@code SCHED_FIFO} {@code priority} (1-99); never throws. */
-    static Outcome fifo(int priority) {
+    public static Outcome fifo(int priority) {
         return fifo(priority, "chrt");
     }
 
@@ -91,8 +115,50 @@ final class RealtimeScheduling {
     }
 
     /** The calling thread's policy and priority from /proc/thread-self/stat (fields 40 and 41). */
-    static State currentThread() throws IOException {
+    public static State currentThread() throws IOException {
         return parseStat(Files.readString(Path.of("/proc/thread-self/stat")));
+    }
+
+    /**
+     * Policy and priority of each of this process's threads whose name starts with {@code prefix} (the kernel keeps
+     * the first 15 characters of a name); empty when there are none or no /proc.
+     */
+    public static List<State> threadsNamed(String prefix) {
+        List<State> out = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().startsWith(prefix)) {
+                        out.add(parseStat(Files.readString(task.resolve("stat"))));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** "2 threads, SCHED_FIFO 10", "1 thread, normal", "3 threads: 2 SCHED_FIFO 5, 1 normal", "none running". */
+    public static String summary(List<State> threads) {
+        if (threads.isEmpty()) {
+            return "none running";
+        }
+        Map<String, Integer> byState = new TreeMap<>();
+        threads.forEach(t -> byState.merge(t.toString(), 1, Integer::sum));
+        String count = threads.size() + (threads.size() == 1 ? " thread" : " threads");
+        if (byState.size() == 1) {
+            return count + ", " + byState.keySet().iterator().next();
+        }
+        StringBuilder sb = new StringBuilder(count).append(':');
+        String sep = " ";
+        for (Map.Entry<String, Integer> e : byState.entrySet()) {
+            sb.append(sep).append(e.getValue()).append(' ').append(e.getKey());
+            sep = ", ";
+        }
+        return sb.toString();
     }
 
     /** Fields after the command name, which is in parentheses and may itself hold spaces and ')'. */

@@ -1,4 +1,4 @@
-package org.stateos.node.internal;
+package org.stateos.api.sched;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -86,25 +89,51 @@ class RealtimeSchedulingTest {
     }
 
     @Test
-    void groupThreadsRunAtTheConfiguredPriorityWhenPermitted() throws Exception {
-        SharedEventLoopGroup group = new SharedEventLoopGroup(2, 7, 0, 2000);
-        try {
-            RealtimeScheduling.State expected = mayUseRealtime(7) && !inRealtimeGroupWithoutBudget()
-                    ? new RealtimeScheduling.State(RealtimeScheduling.SCHED_FIFO, 7)
-                    : new RealtimeScheduling.State(RealtimeScheduling.SCHED_OTHER, 0);
-            for (var loop : group) {
-                assertEquals(expected, loop.submit(RealtimeScheduling::currentThread).get(5, TimeUnit.SECONDS));
+    void priorityIsAskedForOnlyWithTwoProcessorsOrMore() {
+        assertEquals(10, RealtimeScheduling.priorityFor(10, 2));
+        assertEquals(10, RealtimeScheduling.priorityFor(10, 16));
+        assertEquals(0, RealtimeScheduling.priorityFor(10, 1));
+        assertEquals(0, RealtimeScheduling.priorityFor(0, 8));
+    }
+
+    @Test
+    void threadsAreFoundByNameWithTheirPolicy() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<RealtimeScheduling.Outcome> outcome = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            outcome.set(RealtimeScheduling.fifo(9));
+            asked.countDown();
+            try {
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } finally {
-            group.close();
-        }
-        SharedEventLoopGroup normal = new SharedEventLoopGroup(1, 0, 0, 2000);
+        }, "sched-probe-1");
+        t.start();
         try {
-            assertEquals(RealtimeScheduling.SCHED_OTHER,
-                    normal.next().submit(RealtimeScheduling::currentThread).get(5, TimeUnit.SECONDS).policy());
+            assertTrue(asked.await(10, TimeUnit.SECONDS));
+            List<RealtimeScheduling.State> found = RealtimeScheduling.threadsNamed("sched-probe-");
+            String expected = outcome.get().applied() ? "SCHED_FIFO 9" : "normal";
+            assertEquals(1, found.size());
+            assertEquals(expected, found.get(0).toString(), outcome.get().detail());
+            assertEquals("1 thread, " + expected, RealtimeScheduling.summary(found));
+            assertTrue(RealtimeScheduling.threadsNamed("no-such-thread-").isEmpty());
         } finally {
-            normal.close();
+            done.countDown();
+            t.join(10_000);
         }
+    }
+
+    @Test
+    void summaryCountsThreadsByState() {
+        RealtimeScheduling.State fifo5 = new RealtimeScheduling.State(RealtimeScheduling.SCHED_FIFO, 5);
+        RealtimeScheduling.State normal = new RealtimeScheduling.State(RealtimeScheduling.SCHED_OTHER, 0);
+        assertEquals("none running", RealtimeScheduling.summary(List.of()));
+        assertEquals("3 threads, SCHED_FIFO 5", RealtimeScheduling.summary(List.of(fifo5, fifo5, fifo5)));
+        assertEquals("3 threads: 2 SCHED_FIFO 5, 1 normal", RealtimeScheduling.summary(List.of(fifo5, normal, fifo5)));
+        assertEquals("1 thread, policy 2 priority 3",
+                RealtimeScheduling.summary(List.of(new RealtimeScheduling.State(2, 3))));
     }
 
     record Result(RealtimeScheduling.Outcome outcome, RealtimeScheduling.State state) {

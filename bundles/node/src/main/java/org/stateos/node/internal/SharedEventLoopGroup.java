@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
+import org.stateos.api.sched.RealtimeScheduling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = EventLoopGroup.class, configurationPid = NodeConfig.PID)
 @Designate(ocd = NodeConfig.class)
 public final class SharedEventLoopGroup extends NioEventLoopGroup {
-    static final String THREAD_PREFIX = "esr-io-";
+    public static final String THREAD_PREFIX = "esr-io-";
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedEventLoopGroup.class);
 
@@ -41,18 +42,14 @@ public final class SharedEventLoopGroup extends NioEventLoopGroup {
                 Runtime.getRuntime().availableProcessors()), config.io_shutdown_quiet_ms(), config.io_shutdown_timeout_ms());
     }
 
-    /**
-     * The configured priority, or 0 when the node sees a single processor: there real-time loops leave the node's
-     * other threads (DTLS handshakes, the transcoder's reader, the JIT) only what the loops do not use, and the
-     * fan-out bench pinned to one core showed 190-240 ms stalls at one viewer (p99 29.5 ms at the normal policy).
-     */
+    /** The configured priority, or 0 when the node sees a single processor ({@link RealtimeScheduling#priorityFor}). */
     static int realtimePriority(int configured, int processors) {
-        if (configured > 0 && processors < 2) {
+        int priority = RealtimeScheduling.priorityFor(configured, processors);
+        if (priority != configured) {
             LOG.info("{} threads at the normal policy: io.realtime.priority = {} is for nodes with 2 processors or"
                     + " more, this one sees {}", THREAD_PREFIX + "N", configured, processors);
-            return 0;
         }
-        return configured;
+        return priority;
     }
 
     SharedEventLoopGroup(int threads, long quietMillis, long timeoutMillis) {

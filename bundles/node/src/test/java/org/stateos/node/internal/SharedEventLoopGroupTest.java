@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -20,6 +22,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.Test;
+import org.stateos.api.sched.RealtimeScheduling;
 
 class SharedEventLoopGroupTest {
 
@@ -49,6 +52,38 @@ class SharedEventLoopGroupTest {
         assertEquals(10, SharedEventLoopGroup.realtimePriority(10, 16));
         assertEquals(0, SharedEventLoopGroup.realtimePriority(10, 1));
         assertEquals(0, SharedEventLoopGroup.realtimePriority(0, 8));
+    }
+
+    @Test
+    void groupThreadsAskForTheConfiguredPriorityAndAZeroAsksForNothing() throws Exception {
+        // What a plain thread gets when it asks for FIFO 7 in this process (FIFO 7 with CAP_SYS_NICE, the normal
+        // policy without): each loop thread must be in that state; RealtimeSchedulingTest covers both outcomes.
+        CompletableFuture<RealtimeScheduling.State> plain = new CompletableFuture<>();
+        Thread probe = new Thread(() -> {
+            RealtimeScheduling.fifo(7);
+            try {
+                plain.complete(RealtimeScheduling.currentThread());
+            } catch (IOException e) {
+                plain.completeExceptionally(e);
+            }
+        });
+        probe.start();
+        RealtimeScheduling.State expected = plain.get(10, TimeUnit.SECONDS);
+        SharedEventLoopGroup group = new SharedEventLoopGroup(2, 7, 0, 2000);
+        try {
+            for (var loop : group) {
+                assertEquals(expected, loop.submit(RealtimeScheduling::currentThread).get(5, TimeUnit.SECONDS));
+            }
+        } finally {
+            group.close();
+        }
+        SharedEventLoopGroup normal = new SharedEventLoopGroup(1, 0, 0, 2000);
+        try {
+            assertEquals(RealtimeScheduling.SCHED_OTHER,
+                    normal.next().submit(RealtimeScheduling::currentThread).get(5, TimeUnit.SECONDS).policy());
+        } finally {
+            normal.close();
+        }
     }
 
     @Test

@@ -46,6 +46,7 @@ import org.stateos.store.UnitStore;
 import org.stateos.store.internal.log.BlockDevice;
 import org.stateos.store.internal.log.DeviceFormatException;
 import org.stateos.store.internal.log.FileBlockDevice;
+import org.stateos.api.sched.RealtimeScheduling;
 import org.stateos.store.internal.log.LogConfig;
 import org.stateos.store.internal.log.LogStructuredLog;
 import org.stateos.store.internal.log.RecordLog;
@@ -87,7 +88,8 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
         this.path = resolve(config.device_path(), System.getProperty("karaf.data"));
         this.settings = settings(config);
         this.logConfig = logConfig(config.unit_max_bytes(), config.checkpoint_interval_bytes(),
-                config.checkpoint_interval_seconds());
+                config.checkpoint_interval_seconds()).withRealtimePriority(RealtimeScheduling.priorityFor(
+                        config.log_realtime_priority(), Runtime.getRuntime().availableProcessors()));
         synchronized (lifecycle) {
             try {
                 open();

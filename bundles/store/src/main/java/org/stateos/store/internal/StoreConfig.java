@@ -58,4 +58,11 @@ public @interface StoreConfig {
             description = "CRC32C is checked on every read regardless; this also re-hashes each unit read from this "
                     + "node's device with SHA-256 (about a quarter of a 256 KiB get's time). store:fsck always does")
     boolean verify_hash_on_read() default false;
+
+    @AttributeDefinition(name = "Real-time priority of the log threads",
+            description = "SCHED_FIFO priority (1-99) of the log's writer, I/O and acknowledgement threads, so a "
+                    + "finished fdatasync is followed by the next write at once instead of after the appenders' "
+                    + "hashing yields a core; 0 = the normal policy. Below the esr-io threads' 10, so the live path "
+                    + "goes first. Needs CAP_SYS_NICE; not asked for with a single processor")
+    int log_realtime_priority() default 5;
 }

@@ -30,6 +30,7 @@ import com.google.gson.JsonParser;
 import com.sun.nio.file.ExtendedOpenOption;
 
 import org.stateos.store.internal.log.FileBlockDevice;
+import org.stateos.api.sched.RealtimeScheduling;
 import org.stateos.store.internal.log.LogConfig;
 import org.stateos.store.internal.log.LogStats;
 import org.stateos.store.internal.log.LogStructuredLog;
@@ -68,6 +69,8 @@ public final class StoreBench {
     private final boolean blockingUnitReads;
     /** Measure through the store's service (UnitStore: units, ids, the read threads) rather than its engine. */
     private final boolean unitsApi;
+    /** SCHED_FIFO priority of the log's threads, as the store component asks for it (log.realtime.priority). */
+    private final int realtimePriority;
     /** Mean latency of one I/O of the last fio run (its lat_ns: submission to completion), microseconds. */
     private double fioLatencyMicros;
     /** The last store run's diagnostic line: plain Java preads in the get phase's rotation. */
@@ -103,6 +106,9 @@ public final class StoreBench {
             case "engine" -> false;
             default -> throw new IllegalArgumentException("--api=units|engine");
         };
+        // The store's default (etc/org.stateos.store.cfg); --realtime=0 measures the normal policy.
+        realtimePriority = RealtimeScheduling.priorityFor(Integer.parseInt(o.getOrDefault("realtime", "5")),
+                Runtime.getRuntime().availableProcessors());
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,7 +116,7 @@ public final class StoreBench {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
-                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read] [--keep=true]");
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read] [--realtime=5] [--keep=true]");
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -126,6 +132,9 @@ public final class StoreBench {
         System.out.printf(Locale.ROOT, "StateOS store benchmark: %s (%d MiB on %s %s), %d KiB units, %d writers, %d readers,"
                 + " median of %d runs, %d s per timed phase%n", file, fileBytes >> 20, fs.type(), fs.name(), unitBytes >> 10,
                 writers, readers, runs, seconds);
+        System.out.println(realtimePriority > 0
+                ? "the store's log threads ask for SCHED_FIFO " + realtimePriority + " (the store's default; --realtime=0: normal policy)"
+                : "the store's log threads run at the normal policy (--realtime=0, or a single processor)");
         System.out.println(unitsApi
                 ? "measured through the store's service (UnitStore): each put builds a unit and hashes it for its id"
                         + " (SHA-256), each get runs on the store's read threads and copies the unit out; cache off"
@@ -303,7 +312,7 @@ public final class StoreBench {
      */
     private StoreRun storeRun(int secs, long budget, boolean withFio) throws Exception {
         // Through the service, the engine is configured as the store configures it (unit metadata inline).
-        LogConfig config = unitsApi ? UnitApi.engineConfig() : LogConfig.defaults();
+        LogConfig config = (unitsApi ? UnitApi.engineConfig() : LogConfig.defaults()).withRealtimePriority(realtimePriority);
         FileBlockDevice raw = FileBlockDevice.open(file, fileBytes);
         try (CountingDevice device = new CountingDevice(raw)) {
             LogStructuredLog.format(device, config, true);

@@ -25,13 +25,15 @@ final class StatusFormat {
 
     private StatusFormat() {}
 
-    static List<String> table(NodeStatus s) {
+    /** @param ioThreads the esr-io threads' scheduling, e.g. "2 threads, SCHED_FIFO 10" */
+    static List<String> table(NodeStatus s, String ioThreads) {
         List<String> out = new ArrayList<>();
         row(out, "Node id", s.nodeId().toHex());
         row(out, "Firmware", s.firmwareVersion());
         row(out, "Started", s.startedAt().truncatedTo(ChronoUnit.SECONDS) + ", up " + uptime(s.uptime()));
         row(out, "Bundles", bundles(s.bundlesByState()));
         row(out, "Trust", trust(s.trust()));
+        row(out, "I/O", "esr-io " + ioThreads);
         if (s.listening().isEmpty()) {
             row(out, "Listening", "none found");
         }
@@ -84,7 +86,7 @@ final class StatusFormat {
         return GSON.toJson(o);
     }
 
-    static String json(NodeStatus s) {
+    static String json(NodeStatus s, String ioThreads) {
         JsonObject o = new JsonObject();
         o.addProperty("nodeId", s.nodeId().toHex());
         o.addProperty("firmwareVersion", s.firmwareVersion());
@@ -101,6 +103,7 @@ final class StatusFormat {
             trust.addProperty("anchor", s.trust().anchorSubject());
         }
         o.add("trust", trust);
+        o.addProperty("ioThreads", ioThreads);
         JsonArray listening = new JsonArray();
         s.listening().forEach(listening::add);
         o.add("listening", listening);

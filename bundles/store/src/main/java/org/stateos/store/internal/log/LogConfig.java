@@ -21,10 +21,13 @@ import java.util.Set;
  * @param inlineKinds                 record kinds whose small values (up to 255 bytes) the engine keeps in memory
  *                                    and in its checkpoints, so reading them at start-up costs no device read
  *                                    (default none)
+ * @param realtimePriority            SCHED_FIFO priority (1-99) the log's three threads ask for, 0 for the normal
+ *                                    policy (default 0; the store component sets its configured value): see
+ *                                    {@code LogStructuredLog#startWriter}
  */
 public record LogConfig(long segmentBytes, int maxValueBytes, long checkpointIntervalBytes, Duration checkpointInterval,
                         int groupCommitMaxBytes, int groupCommitMaxRecords, Duration groupCommitMaxWait,
-                        Set<Byte> inlineKinds) {
+                        Set<Byte> inlineKinds, int realtimePriority) {
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
 
     public LogConfig {
@@ -44,6 +47,16 @@ public record LogConfig(long segmentBytes, int maxValueBytes, long checkpointInt
                 || groupCommitMaxWait.isNegative()) {
             throw new IllegalArgumentException("bad group commit limits");
         }
+        if (realtimePriority < 0 || realtimePriority > 99) {
+            throw new IllegalArgumentException("realtimePriority must be 0 (off) or 1-99: " + realtimePriority);
+        }
+    }
+
+    public LogConfig(long segmentBytes, int maxValueBytes, long checkpointIntervalBytes, Duration checkpointInterval,
+                     int groupCommitMaxBytes, int groupCommitMaxRecords, Duration groupCommitMaxWait,
+                     Set<Byte> inlineKinds) {
+        this(segmentBytes, maxValueBytes, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
+                groupCommitMaxRecords, groupCommitMaxWait, inlineKinds, 0);
     }
 
     public LogConfig(long segmentBytes, int maxValueBytes, long checkpointIntervalBytes, Duration checkpointInterval,
@@ -54,7 +67,7 @@ public record LogConfig(long segmentBytes, int maxValueBytes, long checkpointInt
 
     public LogConfig withInlineKinds(Set<Byte> kinds) {
         return new LogConfig(segmentBytes, maxValueBytes, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
-                groupCommitMaxRecords, groupCommitMaxWait, kinds);
+                groupCommitMaxRecords, groupCommitMaxWait, kinds, realtimePriority);
     }
 
     public static LogConfig defaults() {
@@ -64,21 +77,26 @@ public record LogConfig(long segmentBytes, int maxValueBytes, long checkpointInt
 
     public LogConfig withSegmentBytes(long v) {
         return new LogConfig(v, maxValueBytes, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
-                groupCommitMaxRecords, groupCommitMaxWait, inlineKinds);
+                groupCommitMaxRecords, groupCommitMaxWait, inlineKinds, realtimePriority);
     }
 
     public LogConfig withMaxValueBytes(int v) {
         return new LogConfig(segmentBytes, v, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
-                groupCommitMaxRecords, groupCommitMaxWait, inlineKinds);
+                groupCommitMaxRecords, groupCommitMaxWait, inlineKinds, realtimePriority);
     }
 
     public LogConfig withCheckpointInterval(long bytes, Duration time) {
         return new LogConfig(segmentBytes, maxValueBytes, bytes, time, groupCommitMaxBytes, groupCommitMaxRecords,
-                groupCommitMaxWait, inlineKinds);
+                groupCommitMaxWait, inlineKinds, realtimePriority);
     }
 
     public LogConfig withGroupCommit(int maxBytes, int maxRecords, Duration maxWait) {
         return new LogConfig(segmentBytes, maxValueBytes, checkpointIntervalBytes, checkpointInterval, maxBytes,
-                maxRecords, maxWait, inlineKinds);
+                maxRecords, maxWait, inlineKinds, realtimePriority);
+    }
+
+    public LogConfig withRealtimePriority(int priority) {
+        return new LogConfig(segmentBytes, maxValueBytes, checkpointIntervalBytes, checkpointInterval, groupCommitMaxBytes,
+                groupCommitMaxRecords, groupCommitMaxWait, inlineKinds, priority);
     }
 }

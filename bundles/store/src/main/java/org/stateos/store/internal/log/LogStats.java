@@ -34,6 +34,8 @@ import java.util.Map;
  * @param nextSeq                 sequence number of the next record
  * @param cleanerRuns             segments cleaned since open
  * @param cleanerBytesCopied      live bytes the cleaner copied since open
+ * @param threadPolicy            the log threads' scheduling: "SCHED_FIFO 5", "normal", or "normal: " and why the
+ *                                real-time policy asked for was not given
  */
 public record LogStats(String device, long deviceBytes, boolean direct, String ioMode, long segmentBytes,
                        int segmentsTotal, int segmentsFree, long liveBytes, Map<Integer, Long> liveRecordsByKind,
@@ -41,5 +43,5 @@ public record LogStats(String device, long deviceBytes, boolean direct, String i
                        double meanBatchRecords, long logFullRejections, long corruptRecords, List<String> problems,
                        long lastRecoveryMillis, long lastRecoveryRecords, long lastRecoveryTornRecords, long checkpoints,
                        long checkpointGeneration, long checkpointSeq, String checkpointPosition, long nextSeq,
-                       long cleanerRuns, long cleanerBytesCopied) {
+                       long cleanerRuns, long cleanerBytesCopied, String threadPolicy) {
 }

@@ -34,9 +34,11 @@ class StoreFormatTest {
         classes.put(RetentionClass.CACHE, new StoreStats.ClassUsage(40, 10_485_760, 256L << 20));
         return new StoreStats("/opt/esr/data/store/store.img", true, 1L << 30, 3_147, 818_950_144L, classes, 12, 1, 2,
                 1_900, 9_120, 311, 50_331_648, 27, 7_077_888, 0,
-                Map.of("ioMode", "direct (O_DIRECT, 4096-byte alignment)", "segmentsTotal", "16", "segmentsFree", "3",
-                        "corruptRecords", "0", "forces", "8812", "meanBatchRecords", "6.4", "lastRecoveryRecords", "1022",
-                        "lastRecoveryMillis", "41", "checkpointPosition", "segment 12 offset 4096"));
+                Map.ofEntries(Map.entry("ioMode", "direct (O_DIRECT, 4096-byte alignment)"),
+                        Map.entry("segmentsTotal", "16"), Map.entry("segmentsFree", "3"), Map.entry("corruptRecords", "0"),
+                        Map.entry("forces", "8812"), Map.entry("meanBatchRecords", "6.4"),
+                        Map.entry("lastRecoveryRecords", "1022"), Map.entry("lastRecoveryMillis", "41"),
+                        Map.entry("checkpointPosition", "segment 12 offset 4096"), Map.entry("threadPolicy", "SCHED_FIFO 5")));
     }
 
     @Test
@@ -46,6 +48,7 @@ class StoreFormatTest {
         assertEquals("Device     /opt/esr/data/store/store.img", t.get(0));
         assertEquals("I/O        direct (O_DIRECT, 4096-byte alignment)", t.get(1));
         assertTrue(t.contains("DVR            1900    475.0 MiB    512.0 MiB"), String.join("\n", t));
+        assertTrue(t.contains("Threads    log writer, I/O and acknowledgement at SCHED_FIFO 5"), String.join("\n", t));
         assertTrue(StoreFormat.statsJson(sample()).contains("\"directIo\": true"));
     }
 

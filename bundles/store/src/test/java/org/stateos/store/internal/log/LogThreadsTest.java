@@ -1,0 +1,76 @@
+package org.stateos.store.internal.log;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stateos.api.sched.RealtimeScheduling;
+
+/** The log's three threads ask for the configured real-time policy, and store:stats says what they got. */
+class LogThreadsTest {
+    /** The kernel keeps 15 characters of a thread name: "stateos-store-log-io" is "stateos-store-l". */
+    private static final String LOG_THREADS = "stateos-store-l";
+    private static final LogConfig CFG = LogConfig.defaults().withMaxValueBytes(64 * 1024).withSegmentBytes(256 * 1024)
+            .withCheckpointInterval(1L << 40, Duration.ofHours(1));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void threadsAskForTheConfiguredPriorityAndStatsSayWhatTheyGot() throws Exception {
+        FileBlockDevice d = FileBlockDevice.open(dir.resolve("store.img"), 4 << 20);
+        LogConfig config = CFG.withRealtimePriority(5);
+        LogStructuredLog.format(d, config, false);
+        try (LogStructuredLog log = LogStructuredLog.open(d, config)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.stats().threadPolicy().equals("normal")) {   // set by the first thread once it has asked
+                assertTrue(System.nanoTime() < deadline, "the log threads asked for real time");
+                Thread.onSpinWait();
+            }
+            String policy = log.stats().threadPolicy();
+            long atFifo = 0;
+            while (policy.equals("SCHED_FIFO 5") && atFifo < 3 && System.nanoTime() < deadline) {
+                // the first thread has its policy; the other two ask in their own time
+                atFifo = RealtimeScheduling.threadsNamed(LOG_THREADS).stream()
+                        .filter(s -> s.toString().equals("SCHED_FIFO 5")).count();
+            }
+            if (policy.equals("SCHED_FIFO 5")) {
+                assertEquals(3, atFifo, "writer, I/O and acknowledgement threads at FIFO 5");
+            } else {
+                assertTrue(policy.startsWith("normal: ") && policy.contains("not permitted"), policy);
+                assertEquals(0, atFifo);
+            }
+            // and the log works as before
+            log.append((byte) 1, new byte[] {1, 2, 3}, ByteBuffer.wrap(new byte[] {4, 5, 6})).get(10, TimeUnit.SECONDS);
+            ByteBuffer read = log.read((byte) 1, new byte[] {1, 2, 3});
+            byte[] got = new byte[read.remaining()];
+            read.get(got);
+            assertArrayEquals(new byte[] {4, 5, 6}, got);
+        }
+    }
+
+    @Test
+    void zeroAsksForNothing() throws Exception {
+        FileBlockDevice d = FileBlockDevice.open(dir.resolve("store.img"), 4 << 20);
+        LogStructuredLog.format(d, CFG, false);
+        try (LogStructuredLog log = LogStructuredLog.open(d, CFG)) {
+            assertEquals("normal", log.stats().threadPolicy());
+            // A thread gets its kernel name once it runs, a moment after start() returned.
+            List<RealtimeScheduling.State> states = RealtimeScheduling.threadsNamed(LOG_THREADS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (states.size() < 3) {
+                assertTrue(System.nanoTime() < deadline, "the log's three threads named: " + states);
+                Thread.onSpinWait();
+                states = RealtimeScheduling.threadsNamed(LOG_THREADS);
+            }
+            assertTrue(states.stream().allMatch(s -> s.policy() == RealtimeScheduling.SCHED_OTHER), states.toString());
+        }
+    }
+}
