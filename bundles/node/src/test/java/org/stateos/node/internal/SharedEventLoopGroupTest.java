@@ -47,14 +47,6 @@ class SharedEventLoopGroupTest {
     }
 
     @Test
-    void realTimeIsAskedForOnlyWithTwoProcessorsOrMore() {
-        assertEquals(10, SharedEventLoopGroup.realtimePriority(10, 2));
-        assertEquals(10, SharedEventLoopGroup.realtimePriority(10, 16));
-        assertEquals(0, SharedEventLoopGroup.realtimePriority(10, 1));
-        assertEquals(0, SharedEventLoopGroup.realtimePriority(0, 8));
-    }
-
-    @Test
     void groupThreadsAskForTheConfiguredPriorityAndAZeroAsksForNothing() throws Exception {
         // What a plain thread gets when it asks for FIFO 7 in this process (FIFO 7 with CAP_SYS_NICE, the normal
         // policy without): each loop thread must be in that state; RealtimeSchedulingTest covers both outcomes.

@@ -406,7 +406,7 @@ public final class LogStructuredLog implements RecordLog {
         // loaded 2-core machine when the I/O thread did it (itests/store-bench).
         // With config.realtimePriority() > 0 each asks for SCHED_FIFO first: on a 2-core box the appenders' SHA-256
         // kept both cores busy, and the I/O thread, woken by a finished fdatasync, waited for a core before it could
-        // hand the batch on and write the next (store-bench: 16-22 % of the put phase "acknowledging", 4-7 % at FIFO).
+        // hand the batch on and write the next (store-bench: 14-25 % of the put phase "acknowledging", 2-7 % at FIFO).
         AtomicBoolean told = new AtomicBoolean();
         ackThread = logThread(this::ackLoop, "stateos-store-log-ack", told);
         ioThread = logThread(this::ioLoop, "stateos-store-log-io", told);
