@@ -91,7 +91,7 @@ class SealedApplianceTest extends BootedNode {
         assertTrue(stats.contains("data/store/store.img"), stats);
         assertTrue(stats.contains("I/O        direct") || stats.contains("I/O        buffered"), stats);
         // the log threads at the configured real-time priority, or the normal policy (with the reason) without it
-        assertTrue(stats.matches("(?s).*Threads    log writer, I/O and acknowledgement at (SCHED_FIFO 5|normal).*"), stats);
+        assertTrue(stats.matches("(?s).*Threads    log writer and I/O at (SCHED_FIFO 5|normal).*"), stats);
         assertTrue(esr.console().run("store:fsck").contains("Result     CLEAN"));
     }
 

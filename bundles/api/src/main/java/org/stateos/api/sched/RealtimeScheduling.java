@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * unit runs it round-robin real-time, Asterisk has {@code -p}). The store's log threads likewise: woken by a finished
  * fdatasync, the I/O thread waited for a core the hashing appenders held (store-bench: put/raw 0.45-0.50 at the
  * normal policy, 0.63-0.65 with the log threads at FIFO 5). Used by the threads of the node's event loop group and
- * of the store's log, each at its own configured priority. The kernel's real-time throttling
+ * the store log's writer and I/O threads, each at its own configured priority. The kernel's real-time throttling
  * ({@code sched_rt_runtime_us}, 95 % by default) keeps a slice of every core for the rest even if a loop spins.
  *
  * <p>How: the JDK has no call for a thread's policy, and JNA (the library for it) cannot be a bundle here: JLine

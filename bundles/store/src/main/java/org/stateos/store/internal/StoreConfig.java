@@ -60,7 +60,7 @@ public @interface StoreConfig {
     boolean verify_hash_on_read() default false;
 
     @AttributeDefinition(name = "Real-time priority of the log threads",
-            description = "SCHED_FIFO priority (1-99) of the log's writer, I/O and acknowledgement threads, so a "
+            description = "SCHED_FIFO priority (1-99) of the log's writer and I/O threads, so a "
                     + "finished fdatasync is followed by the next write at once instead of after the appenders' "
                     + "hashing yields a core; 0 = the normal policy. Below the esr-io threads' 10, so the live path "
                     + "goes first. Needs CAP_SYS_NICE; not asked for with a single processor")

@@ -75,7 +75,7 @@ final class StoreFormat {
             row(out, "Engine", e.get("segmentsFree") + " of " + e.get("segmentsTotal") + " segments free, "
                     + e.getOrDefault("corruptRecords", "?") + " corrupt records, " + e.getOrDefault("forces", "?")
                     + " forces, " + e.getOrDefault("meanBatchRecords", "?") + " records per commit");
-            row(out, "Threads", "log writer, I/O and acknowledgement at " + e.getOrDefault("threadPolicy", "?"));
+            row(out, "Threads", "log writer and I/O at " + e.getOrDefault("threadPolicy", "?"));
             row(out, "Recovery", e.getOrDefault("lastRecoveryRecords", "?") + " records replayed in "
                     + e.getOrDefault("lastRecoveryMillis", "?") + " ms; checkpoint at "
                     + e.getOrDefault("checkpointPosition", "?"));

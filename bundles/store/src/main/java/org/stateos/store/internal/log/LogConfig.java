@@ -21,7 +21,7 @@ import java.util.Set;
  * @param inlineKinds                 record kinds whose small values (up to 255 bytes) the engine keeps in memory
  *                                    and in its checkpoints, so reading them at start-up costs no device read
  *                                    (default none)
- * @param realtimePriority            SCHED_FIFO priority (1-99) the log's three threads ask for, 0 for the normal
+ * @param realtimePriority            SCHED_FIFO priority (1-99) the log's writer and I/O threads ask for, 0 for the normal
  *                                    policy (default 0; the store component sets its configured value): see
  *                                    {@code LogStructuredLog#startWriter}
  */

@@ -176,7 +176,7 @@ public final class LogStructuredLog implements RecordLog {
     // ---- fixed after open
     private final BlockDevice device;
     private final LogConfig config;
-    /** What the log threads run at (store:stats); set by the first of them when they ask for real time. */
+    /** What the writer and I/O threads run at (store:stats); set by the first of them to ask for real time. */
     private volatile String threadPolicy = "normal";
     private final Layout.Superblock sb;
     private final int segmentCount;
@@ -404,33 +404,40 @@ public final class LogStructuredLog implements RecordLog {
         // acknowledgement thread completes the futures of durable batches, so waking the appenders (and running
         // their dependent actions) does not delay the next batch's write: measured at 13 % of the put phase on a
         // loaded 2-core machine when the I/O thread did it (itests/store-bench).
-        // With config.realtimePriority() > 0 each asks for SCHED_FIFO first: on a 2-core box the appenders' SHA-256
-        // kept both cores busy, and the I/O thread, woken by a finished fdatasync, waited for a core before it could
-        // hand the batch on and write the next (store-bench: 14-25 % of the put phase "acknowledging", 2-7 % at FIFO).
+        // With config.realtimePriority() > 0 the writer and the I/O thread ask for SCHED_FIFO first: on a 2-core box
+        // the appenders' SHA-256 kept both cores busy, and the I/O thread, woken by a finished fdatasync, waited for a
+        // core before it could hand the batch on and write the next (store-bench: 14-25 % of the put phase
+        // "acknowledging", 2-3 % at FIFO). The acknowledgement thread keeps the normal policy: it runs the appenders'
+        // dependent actions, which are not ours to run in real time, and at FIFO it was no faster (store-bench README).
         AtomicBoolean told = new AtomicBoolean();
-        ackThread = logThread(this::ackLoop, "stateos-store-log-ack", told);
-        ioThread = logThread(this::ioLoop, "stateos-store-log-io", told);
-        writer = logThread(this::writerLoop, "stateos-store-log-writer", told);
+        ackThread = daemon(this::ackLoop, "stateos-store-log-ack");
+        ioThread = daemon(realtime(this::ioLoop, told), "stateos-store-log-io");
+        writer = daemon(realtime(this::writerLoop, told), "stateos-store-log-writer");
     }
 
-    private Thread logThread(Runnable loop, String name, AtomicBoolean told) {
-        int priority = config.realtimePriority();
-        Runnable run = priority <= 0 ? loop : () -> {
-            RealtimeScheduling.Outcome outcome = RealtimeScheduling.fifo(priority);
-            if (!told.getAndSet(true)) {
-                threadPolicy = outcome.applied() ? outcome.detail() : "normal: " + outcome.detail();
-                if (outcome.applied()) {
-                    LOG.info("{}: log threads run at {}", device, outcome.detail());
-                } else {
-                    LOG.warn("{}: log threads: {} (log.realtime.priority = 0 stops asking)", device, outcome.detail());
-                }
-            }
-            loop.run();
-        };
+    private static Thread daemon(Runnable run, String name) {
         Thread t = new Thread(run, name);
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** {@code loop}, run after asking for config.realtimePriority() (when > 0); the first to ask reports. */
+    private Runnable realtime(Runnable loop, AtomicBoolean told) {
+        int priority = config.realtimePriority();
+        return priority <= 0 ? loop : () -> {
+            RealtimeScheduling.Outcome outcome = RealtimeScheduling.fifo(priority);
+            if (!told.getAndSet(true)) {
+                threadPolicy = outcome.applied() ? outcome.detail() : "normal: " + outcome.detail();
+                if (outcome.applied()) {
+                    LOG.info("{}: log writer and I/O threads run at {}", device, outcome.detail());
+                } else {
+                    LOG.warn("{}: log writer and I/O threads: {} (log.realtime.priority = 0 stops asking)", device,
+                            outcome.detail());
+                }
+            }
+            loop.run();
+        };
     }
 
     private long segBase(int seg) {

@@ -48,7 +48,7 @@ class StoreFormatTest {
         assertEquals("Device     /opt/esr/data/store/store.img", t.get(0));
         assertEquals("I/O        direct (O_DIRECT, 4096-byte alignment)", t.get(1));
         assertTrue(t.contains("DVR            1900    475.0 MiB    512.0 MiB"), String.join("\n", t));
-        assertTrue(t.contains("Threads    log writer, I/O and acknowledgement at SCHED_FIFO 5"), String.join("\n", t));
+        assertTrue(t.contains("Threads    log writer and I/O at SCHED_FIFO 5"), String.join("\n", t));
         assertTrue(StoreFormat.statsJson(sample()).contains("\"directIo\": true"));
     }
 
