@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Puts the calling thread under Linux's {@code SCHED_FIFO} real-time policy.
@@ -61,6 +63,32 @@ public final class RealtimeScheduling {
      */
     public static int priorityFor(int configured, int processors) {
         return configured > 0 && processors >= 2 ? configured : 0;
+    }
+
+    /**
+     * Runs tasks on threads that first ask for {@code SCHED_FIFO} {@code priority} (0: run them as they are); the
+     * first thread's outcome goes to {@code firstOutcome} (a log line, a status field), the others' are the same.
+     */
+    public static final class Asking {
+        private final int priority;
+        private final Consumer<Outcome> firstOutcome;
+        private final AtomicBoolean told = new AtomicBoolean();
+
+        public Asking(int priority, Consumer<Outcome> firstOutcome) {
+            this.priority = priority;
+            this.firstOutcome = firstOutcome;
+        }
+
+        /** {@code task}, preceded on its thread by the request for real time when the priority is above 0. */
+        public Runnable wrap(Runnable task) {
+            return priority <= 0 ? task : () -> {
+                Outcome outcome = fifo(priority);
+                if (!told.getAndSet(true)) {
+                    firstOutcome.accept(outcome);
+                }
+                task.run();
+            };
+        }
     }
 
     /** Puts the calling thread at {@code SCHED_FIFO} {@code priority} (1-99); never throws. */

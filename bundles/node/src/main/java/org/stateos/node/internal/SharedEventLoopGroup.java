@@ -2,7 +2,6 @@ package org.stateos.node.internal;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoopGroup;
@@ -107,28 +106,22 @@ public final class SharedEventLoopGroup extends NioEventLoopGroup {
      */
     private static final class EsrIoThreadFactory implements ThreadFactory {
         private final AtomicInteger next = new AtomicInteger(1);
-        private final AtomicBoolean told = new AtomicBoolean();
-        private final int realtimePriority;
+        private final RealtimeScheduling.Asking realtime;
 
         EsrIoThreadFactory(int realtimePriority) {
-            this.realtimePriority = realtimePriority;
+            this.realtime = new RealtimeScheduling.Asking(realtimePriority, outcome -> {
+                if (outcome.applied()) {
+                    LOG.info("{} threads run at {}", THREAD_PREFIX + "N", outcome.detail());
+                } else {
+                    LOG.warn("{} threads: {} (io.realtime.priority = 0 in etc/{}.cfg stops asking)",
+                            THREAD_PREFIX + "N", outcome.detail(), NodeConfig.PID);
+                }
+            });
         }
 
         @Override
         public Thread newThread(Runnable task) {
-            Runnable run = realtimePriority <= 0 ? task : () -> {
-                RealtimeScheduling.Outcome outcome = RealtimeScheduling.fifo(realtimePriority);
-                if (!told.getAndSet(true)) {
-                    if (outcome.applied()) {
-                        LOG.info("{} threads run at {}", THREAD_PREFIX + "N", outcome.detail());
-                    } else {
-                        LOG.warn("{} threads: {} (io.realtime.priority = 0 in etc/{}.cfg stops asking)",
-                                THREAD_PREFIX + "N", outcome.detail(), NodeConfig.PID);
-                    }
-                }
-                task.run();
-            };
-            Thread t = new FastThreadLocalThread(run, THREAD_PREFIX + next.getAndIncrement());
+            Thread t = new FastThreadLocalThread(realtime.wrap(task), THREAD_PREFIX + next.getAndIncrement());
             t.setDaemon(true);
             return t;
         }

@@ -25,7 +25,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -409,10 +408,18 @@ public final class LogStructuredLog implements RecordLog {
         // core before it could hand the batch on and write the next (store-bench: 14-25 % of the put phase
         // "acknowledging", 2-3 % at FIFO). The acknowledgement thread keeps the normal policy: it runs the appenders'
         // dependent actions, which are not ours to run in real time, and at FIFO it was no faster (store-bench README).
-        AtomicBoolean told = new AtomicBoolean();
+        RealtimeScheduling.Asking realtime = new RealtimeScheduling.Asking(config.realtimePriority(), outcome -> {
+            threadPolicy = outcome.applied() ? outcome.detail() : "normal: " + outcome.detail();
+            if (outcome.applied()) {
+                LOG.info("{}: log writer and I/O threads run at {}", device, outcome.detail());
+            } else {
+                LOG.warn("{}: log writer and I/O threads: {} (log.realtime.priority = 0 stops asking)", device,
+                        outcome.detail());
+            }
+        });
         ackThread = daemon(this::ackLoop, "stateos-store-log-ack");
-        ioThread = daemon(realtime(this::ioLoop, told), "stateos-store-log-io");
-        writer = daemon(realtime(this::writerLoop, told), "stateos-store-log-writer");
+        ioThread = daemon(realtime.wrap(this::ioLoop), "stateos-store-log-io");
+        writer = daemon(realtime.wrap(this::writerLoop), "stateos-store-log-writer");
     }
 
     private static Thread daemon(Runnable run, String name) {
@@ -420,24 +427,6 @@ public final class LogStructuredLog implements RecordLog {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    /** {@code loop}, run after asking for config.realtimePriority() (when > 0); the first to ask reports. */
-    private Runnable realtime(Runnable loop, AtomicBoolean told) {
-        int priority = config.realtimePriority();
-        return priority <= 0 ? loop : () -> {
-            RealtimeScheduling.Outcome outcome = RealtimeScheduling.fifo(priority);
-            if (!told.getAndSet(true)) {
-                threadPolicy = outcome.applied() ? outcome.detail() : "normal: " + outcome.detail();
-                if (outcome.applied()) {
-                    LOG.info("{}: log writer and I/O threads run at {}", device, outcome.detail());
-                } else {
-                    LOG.warn("{}: log writer and I/O threads: {} (log.realtime.priority = 0 stops asking)", device,
-                            outcome.detail());
-                }
-            }
-            loop.run();
-        };
     }
 
     private long segBase(int seg) {
