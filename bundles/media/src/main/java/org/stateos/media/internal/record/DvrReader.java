@@ -55,7 +55,11 @@ public final class DvrReader {
             return CompletableFuture.completedFuture(new Result(0, 0, 0, false));
         }
         State s = new State(entries, sink);
-        return s.next(0).thenApply(v -> new Result(s.fragments, s.skipped, s.bytes, s.setupChanged));
+        // The chain starts on `reads` too: started on the caller's thread, a first read that finished before its
+        // continuation was attached ran that continuation (and the sink's first write) on the caller's thread
+        // (RecordingTest saw it once in CI).
+        return CompletableFuture.supplyAsync(() -> s.next(0), reads).thenCompose(f -> f)
+                .thenApply(v -> new Result(s.fragments, s.skipped, s.bytes, s.setupChanged));
     }
 
     private CompletionStage<Optional<Unit>> read(UnitId id) {
