@@ -485,6 +485,12 @@ class LivePathTest extends BootedNode {
         requireChromium();
         String sessions = esr.console().run("webrtc:sessions", Duration.ofSeconds(10));
         assertTrue(sessions.contains(LIVE), "webrtc:sessions does not show the player's session:\n" + sessions);
+        // The player's video left in segmented sends (one sendmsg per frame, UDP GSO): JNA's native part loaded in
+        // the container and the JVM let the bundle read the socket's descriptor (bin/setenv).
+        java.util.regex.Matcher gso = java.util.regex.Pattern.compile("UDP send: UDP GSO on \\d+ of \\d+ sockets?: (\\d+) sendmsg calls carried (\\d+) datagrams")
+                .matcher(sessions);
+        assertTrue(gso.find() && Long.parseLong(gso.group(2)) > Long.parseLong(gso.group(1)),
+                "webrtc:sessions does not show the video leaving in segmented sends:\n" + sessions);
         // The viewer before the reload has played for a minute: its latency is the settled one. One readout is one
         // frame's (it jitters by tens of ms on the shared CPUs, once 127 ms off its neighbours) and the page takes one
         // a second, so the reference is the median over 4 s.

@@ -11,6 +11,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.stateos.webrtc.internal.session.SessionRegistry;
 import org.stateos.webrtc.internal.session.WhepSession;
+import org.stateos.webrtc.internal.transport.TransportService;
 
 /** webrtc:sessions — the WHEP sessions: stream, peer, state, profile, traffic, NACKs, PLIs, uptime. */
 @Service
@@ -19,13 +20,16 @@ public final class SessionsCommand implements Action {
     @Reference
     SessionRegistry registry;
 
+    @Reference
+    TransportService transports;
+
     @Option(name = "--json", description = "Print JSON (all counters) instead of a table")
     boolean json;
 
     @Override
     public Object execute() {
         List<WhepSession.Info> sessions = registry.sessions();
-        System.out.print(json ? json(sessions) : table(sessions, Instant.now()));
+        System.out.print(json ? json(sessions) : table(sessions, Instant.now()) + "UDP send: " + transports.sendMode() + "\n");
         System.out.flush();
         return null;
     }

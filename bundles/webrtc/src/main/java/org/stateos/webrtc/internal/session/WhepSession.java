@@ -592,14 +592,19 @@ public final class WhepSession implements StreamSubscriber, TransportListener {
         long now = videoRetransmits == null ? 0 : System.nanoTime();
         byte[] data = packets.data();
         long bytes = 0;
-        for (int i = 0; i < packets.count(); i++) {
-            int length = packets.length(i);
-            int seq = video.nextHeader(header, length, packets.marker(i), ts);
-            bytes += RtpStream.HEADER_BYTES + length;
-            t.sendRtp(header, data, packets.offset(i), length);
-            if (videoRetransmits != null) {
-                videoRetransmits.store(seq, packets, i, ts, now);
+        t.beginBurst(); // the frame's packets to this viewer leave in one sendmsg where the kernel can segment
+        try {
+            for (int i = 0; i < packets.count(); i++) {
+                int length = packets.length(i);
+                int seq = video.nextHeader(header, length, packets.marker(i), ts);
+                bytes += RtpStream.HEADER_BYTES + length;
+                t.sendRtp(header, data, packets.offset(i), length);
+                if (videoRetransmits != null) {
+                    videoRetransmits.store(seq, packets, i, ts, now);
+                }
             }
+        } finally {
+            t.endBurst();
         }
         count(packets.count(), bytes);
     }

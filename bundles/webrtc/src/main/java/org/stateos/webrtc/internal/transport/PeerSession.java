@@ -192,6 +192,20 @@ final class PeerSession implements PeerTransport {
     }
 
     @Override
+    public void beginBurst() {
+        if (loop.inEventLoop()) {
+            socket.beginBurst();
+        }
+    }
+
+    @Override
+    public void endBurst() {
+        if (loop.inEventLoop()) {
+            socket.endBurst();
+        }
+    }
+
+    @Override
     public void sendRtcp(ByteBuf plainRtcp) {
         send(plainRtcp, true);
     }

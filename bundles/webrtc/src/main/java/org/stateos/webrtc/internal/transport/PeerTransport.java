@@ -58,6 +58,18 @@ public interface PeerTransport extends AutoCloseable {
         sendRtp(p);
     }
 
+    /**
+     * Starts a burst: the RTP packets sent through {@link #sendRtp(byte[], byte[], int, int)} until
+     * {@link #endBurst} (one frame to this peer, on {@link #eventLoop()}, within one task) may be held back and
+     * leave together in one system call (UDP segmentation offload). This default does nothing.
+     */
+    default void beginBurst() {
+    }
+
+    /** Sends what the burst holds; every packet of it has left or been queued when this returns. */
+    default void endBurst() {
+    }
+
     /** As {@link #sendRtp} for one compound RTCP packet. */
     void sendRtcp(ByteBuf plainRtcp);
 

@@ -53,4 +53,10 @@ public @interface TransportConfig {
                     + "them so that fan-out uses every core: 0 for one per event loop of the node, 1 for a single socket.",
             min = "0", max = "64")
     int udp_sockets() default 0;
+
+    @AttributeDefinition(name = "UDP segmentation offload",
+            description = "Send each video frame's packets to one viewer with one sendmsg and UDP_SEGMENT (Linux 4.18+), "
+                    + "about half the kernel's CPU per packet. Falls back to one send per packet, with a warning, where "
+                    + "the kernel, the route or the JVM cannot (bin/setenv passes the --add-exports it needs).")
+    boolean udp_gso() default true;
 }

@@ -16,6 +16,9 @@ public interface TransportService {
      */
     PeerTransport open(String remoteUfrag, String remotePwd, Fingerprint remoteFingerprint, TransportListener listener);
 
+    /** How the UDP sockets send (segmented or one datagram per call, and why), for the shell. */
+    String sendMode();
+
     /** An SDP fingerprint: algorithm (e.g. {@code sha-256}) and colon-separated upper-case hex. */
     record Fingerprint(String algorithm, String hex) {
     }

@@ -41,6 +41,11 @@ public final class TransportServiceComponent implements TransportService {
         return server.open(remoteUfrag, remotePwd, remoteFingerprint, listener);
     }
 
+    @Override
+    public String sendMode() {
+        return server.sendMode();
+    }
+
     /** For shell commands and status. */
     public WebRtcTransportServer server() {
         return server;

@@ -75,6 +75,8 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     private final List<ScheduledFuture<?>> sweepers = new ArrayList<>();
     private List<InetSocketAddress> candidates = List.of();
     private volatile boolean closed;
+    /** Why sends are one datagram per call (udp.gso off, unavailable, refused by the kernel); null while segmented. */
+    private volatile String segmentationOff;
 
     public WebRtcTransportServer(TransportSettings settings, EventLoopGroup group) {
         this(settings, group, HandshakeLanes.REMOTE_ONLY);
@@ -164,7 +166,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                 .handler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        made[0] = new UdpSocket(WebRtcTransportServer.this, ch, javaChannel);
+                        made[0] = new UdpSocket(WebRtcTransportServer.this, ch, javaChannel, segmentSender(javaChannel));
                         ch.pipeline().addLast(new DatagramDemux(made[0]));
                     }
                 });
@@ -174,6 +176,55 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                     + ": " + bound.cause().getMessage(), bound.cause());
         }
         return made[0];
+    }
+
+    /** A segmented sender on the socket, or null (with the reason kept and logged once) when there is none. */
+    private UdpSocket.SegmentSender segmentSender(java.nio.channels.DatagramChannel javaChannel) {
+        if (!settings.udpGso()) {
+            segmentationOff = "udp.gso = false";
+            return null;
+        }
+        try {
+            return org.stateos.webrtc.internal.udp.SegmentedSender.on(javaChannel)::send;
+        } catch (UnsupportedOperationException | LinkageError e) { // LinkageError: JNA missing or its native part
+            if (segmentationOff == null) {
+                LOG.warn("WebRTC transport sends one datagram per system call: UDP segmentation offload unavailable ({})",
+                        e.getMessage());
+            }
+            segmentationOff = "unavailable: " + e.getMessage();
+            return null;
+        }
+    }
+
+    /** A socket's segmented send failed for a reason that will not pass (old kernel, device, MTU): it stops. */
+    void segmentationRefused(String reason) {
+        LOG.warn("WebRTC transport: the kernel refused a segmented send, this socket sends one datagram per call from now: {}",
+                reason);
+        segmentationOff = "refused by the kernel: " + reason;
+    }
+
+    /**
+     * How the sockets send bursts: "UDP GSO on N sockets: C sendmsg calls carried D datagrams" or "one datagram
+     * per call (why)".
+     */
+    @Override
+    public String sendMode() {
+        long calls = 0;
+        long datagrams = 0;
+        int on = 0;
+        for (UdpSocket s : List.copyOf(sockets)) {
+            long[] c = s.segmentedSends();
+            calls += c[0];
+            datagrams += c[1];
+            on += s.segmentedSendsOn() ? 1 : 0;
+        }
+        String off = segmentationOff;
+        if (on == 0) {
+            return "one datagram per call (" + (off == null ? "no socket" : off) + ")";
+        }
+        return String.format(java.util.Locale.ROOT, "UDP GSO on %d of %d socket%s: %d sendmsg calls carried %d datagrams (%.1f per call)%s",
+                on, sockets.size(), sockets.size() == 1 ? "" : "s", calls, datagrams, calls == 0 ? 0.0 : (double) datagrams / calls,
+                off == null ? "" : "; " + off);
     }
 
     public InetSocketAddress localAddress() {

@@ -53,7 +53,7 @@ class SessionRegistryTest {
         TransportSettings d = TransportSettings.defaults("127.0.0.1", 0);
         transport = new WebRtcTransportServer(new TransportSettings(d.bindAddress(), 0, List.of(), d.iceTimeout(),
                 d.consentTimeout(), d.dtlsHandshakeTimeout(), 1, 1, List.of(SrtpProfile.AEAD_AES_128_GCM),
-                transportMaxSessions, 1), group);
+                transportMaxSessions, 1, true), group);
         transport.start();
         registry = new SessionRegistry(sessionSettings, new OneStream(), transport, ByteBufAllocator.DEFAULT,
                 new SecureRandom());
