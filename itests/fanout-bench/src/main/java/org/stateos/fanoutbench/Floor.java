@@ -27,7 +27,9 @@ final class Floor {
         try {
             Wait.until("the floor's sink to bind", java.time.Duration.ofSeconds(20),
                     () -> readable(work.resolve("floor-sink.log")).contains("sink ready"));
-            Process send = new ProcessBuilder("taskset", "-c", Integer.toString(o.serverCore()), "java", "-cp", cp,
+            // the export lets the gso modes read the socket's descriptor, as bin/setenv lets the node
+            Process send = new ProcessBuilder("taskset", "-c", Integer.toString(o.serverCore()), "java",
+                    "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", cp,
                     FloorBench.class.getName(), "send", Integer.toString(port), Double.toString(o.floorSeconds()))
                     .redirectErrorStream(true).start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(send.getInputStream(), StandardCharsets.UTF_8))) {

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import org.stateos.webrtc.internal.srtp.SrtpContext;
 import org.stateos.webrtc.internal.srtp.SrtpProfile;
+import org.stateos.webrtc.internal.udp.SegmentedSender;
 
 /**
  * The floor: what the node's own per-packet work costs at best on this machine, one thread, no Netty, no fan-out
@@ -30,7 +31,7 @@ public final class FloorBench {
     static final int HEADER = 12;
     static final int PAYLOAD = 1200;
     static final String[] MODES = {"send", "gcm", "ctr_hmac", "gcm+send", "ctr_hmac+send", "send_woken", "gcm+send_woken",
-            "gcm+send_fanout", "ctr_hmac+send_fanout"};
+            "gcm+send_fanout", "ctr_hmac+send_fanout", "gcm+gso_fanout", "ctr_hmac+gso_fanout"};
     /** "_fanout" modes: this many destinations, each a socket of its own in the sink, each with its own SRTP keys. */
     static final int FANOUT_SOCKETS = 100;
     /**
@@ -169,6 +170,9 @@ public final class FloorBench {
     }
 
     static Result measure(String mode, InetSocketAddress[] sinks, double seconds) throws Exception {
+        // "gso": each run of packets to one destination protected back to back into one buffer and sent with one
+        // sendmsg (UDP_SEGMENT), as the node's segmented sends do (SegmentedSender); "send": one send per packet.
+        boolean gso = mode.contains("gso");
         boolean send = mode.contains("send");
         // One SRTP context per destination, as the node keeps one per viewer: the fan-out modes touch as many keys.
         SrtpContext[] contexts = new SrtpContext[sinks.length];
@@ -183,13 +187,15 @@ public final class FloorBench {
                 contexts[i] = new SrtpContext(profile, key, salt);
             }
         }
-        int run = sinks.length > 1 ? FANOUT_RUN : 256;
+        int run = sinks.length > 1 || gso ? FANOUT_RUN : 256;
         ByteBuf p = Unpooled.directBuffer(HEADER + PAYLOAD + 16);
         p.writeByte(0x80).writeByte(96).writeShort(0).writeInt(0).writeInt(0x1234_5678);
         p.writeZero(PAYLOAD);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        java.nio.ByteBuffer burst = java.nio.ByteBuffer.allocateDirect(SegmentedSender.MAX_BYTES);
         try (DatagramChannel ch = DatagramChannel.open()) {
             ch.configureBlocking(false); // as Netty's NIO datagram channel
+            SegmentedSender segmented = gso ? SegmentedSender.on(ch) : null;
             long packets = 0;
             int[] seqs = new int[sinks.length]; // each destination's own sequence, as each viewer's RTP stream has
             java.util.Arrays.fill(seqs, 1000);
@@ -206,6 +212,8 @@ public final class FloorBench {
                 SrtpContext ctx = contexts[d];
                 int dest = d;
                 d = (d + 1) % sinks.length;
+                burst.clear();
+                int segment = 0;
                 for (int i = 0; i < run; i++) {
                     int seq = seqs[dest] = (seqs[dest] + 1) & 0xFFFF;
                     timestamp += 3000;
@@ -219,6 +227,15 @@ public final class FloorBench {
                         while (ch.send(p.nioBuffer(), sink) == 0) {
                             Thread.onSpinWait(); // socket buffer full: retry, the packet is counted once
                         }
+                    } else if (gso) {
+                        segment = p.readableBytes();
+                        burst.put(p.nioBuffer()); // into one buffer per run, as the node copies each protected packet into its burst
+                    }
+                }
+                if (gso) {
+                    burst.flip();
+                    while (segmented.send(burst, segment, sink) == 0) {
+                        Thread.onSpinWait();
                     }
                 }
                 packets += run;

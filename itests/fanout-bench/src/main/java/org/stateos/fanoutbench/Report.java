@@ -162,11 +162,15 @@ final class Report {
             String profile = ours.get(ours.size() - 1).srtpProfile();
             double floorUs = floorMicros(floor, Floor.modeFor(profile));
             double fanoutUs = floorMicros(floor, Floor.modeFor(profile) + "_fanout");
+            // the floor's own sender with the node's segmented sends (one sendmsg per 8 packets to one socket)
+            double segmentedUs = floorMicros(floor, Floor.modeFor(profile).replace("+send", "+gso") + "_fanout");
             t.append(String.format(Locale.ROOT, "  least squares over the %d passing steps: %.3f %% of a core per viewer,"
                     + " %.2f +- %.2f us/packet (r2 %.3f, %.1f %% of a core at 0 viewers) -> %.2fx the floor, %.2fx the"
-                    + " floor sending to %d sockets%n", fit.steps(), fit.slope() * 100, fit.microsPerPacket(),
+                    + " floor sending to %d sockets, %.2fx the floor sending to them with UDP GSO (%.2f us/packet)%n",
+                    fit.steps(), fit.slope() * 100, fit.microsPerPacket(),
                     fit.microsPerPacketError(), fit.rSquared(), fit.intercept() * 100, fit.microsPerPacket() / floorUs,
-                    fit.microsPerPacket() / fanoutUs, FloorBench.FANOUT_SOCKETS));
+                    fit.microsPerPacket() / fanoutUs, FloorBench.FANOUT_SOCKETS, fit.microsPerPacket() / segmentedUs,
+                    segmentedUs));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("steps", fit.steps());
             m.put("core_per_viewer", fit.slope());
@@ -176,6 +180,7 @@ final class Report {
             m.put("intercept_core", fit.intercept());
             m.put("over_floor", fit.microsPerPacket() / floorUs);
             m.put("over_floor_fanout_sockets", fit.microsPerPacket() / fanoutUs);
+            m.put("over_floor_fanout_sockets_gso", fit.microsPerPacket() / segmentedUs);
             summary.put("stateos_marginal_fit", m);
         }
         if (!ours.isEmpty() && !janus.isEmpty()) {

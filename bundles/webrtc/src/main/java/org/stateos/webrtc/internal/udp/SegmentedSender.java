@@ -34,6 +34,7 @@ public final class SegmentedSender {
     private static final int CMSG_SPACE_U16 = 24;
     private static final int CMSG_LEN_U16 = 18;
 
+    private final DatagramChannel channel;
     private final int fd;
     private final int family;
     private final ByteBuffer control = ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder());
@@ -42,7 +43,8 @@ public final class SegmentedSender {
     private ByteBuffer lastBuffer;
     private long lastBufferAddress;
 
-    private SegmentedSender(int fd, int family) {
+    private SegmentedSender(DatagramChannel channel, int fd, int family) {
+        this.channel = channel;
         this.fd = fd;
         this.family = family;
         this.controlAddress = Pointer.nativeValue(Native.getDirectBufferPointer(control));
@@ -79,7 +81,7 @@ public final class SegmentedSender {
         if (family != LibC.AF_INET && family != LibC.AF_INET6) {
             throw new UnsupportedOperationException("socket family " + family + " is neither AF_INET nor AF_INET6");
         }
-        return new SegmentedSender(fd, family);
+        return new SegmentedSender(channel, fd, family);
     }
 
     /** Why {@link #on} would refuse on this JVM, checked without a socket; null when it should work. */
@@ -123,7 +125,8 @@ public final class SegmentedSender {
      * @return the bytes sent, 0 when the socket's send buffer is full (nothing was sent)
      * @throws SegmentationRefused when the kernel or the route refuses segmentation (old kernel, a device without
      *                             checksum offload, a segment above the path's MTU): send the datagrams one by one
-     * @throws IOException         on any other error of the send (the destination is unreachable, ...)
+     * @throws IOException         on any other error of the send (the destination is unreachable, the channel is
+     *                             closed, ...)
      */
     public int send(ByteBuffer datagrams, int segmentBytes, InetSocketAddress to) throws IOException {
         int length = datagrams.remaining();
@@ -131,6 +134,10 @@ public final class SegmentedSender {
                 || (length + segmentBytes - 1) / segmentBytes > MAX_SEGMENTS) {
             throw new IllegalArgumentException("a burst of " + length + " bytes in segments of " + segmentBytes
                     + " (direct " + datagrams.isDirect() + ")");
+        }
+        if (!channel.isOpen()) {
+            // A closed channel's descriptor number may already belong to another file or socket: never write to it.
+            throw new java.nio.channels.ClosedChannelException();
         }
         if (to != lastDestination) {
             control.putInt(8, Sockaddr.encode(control, ADDR, family, to)); // msg_namelen

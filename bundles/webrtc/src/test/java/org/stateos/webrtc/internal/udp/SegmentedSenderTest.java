@@ -60,6 +60,17 @@ class SegmentedSenderTest {
         }
     }
 
+    @Test
+    void aClosedChannelIsNeverWrittenTo() throws Exception {
+        // its descriptor number may be reused by the next file or socket the process opens
+        DatagramChannel tx = DatagramChannel.open(StandardProtocolFamily.INET);
+        SegmentedSender s = SegmentedSender.on(tx);
+        tx.close();
+        ByteBuffer burst = ByteBuffer.allocateDirect(2000);
+        assertThrows(java.nio.channels.ClosedChannelException.class,
+                () -> s.send(burst, 1000, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)));
+    }
+
     private static DatagramChannel receiver() throws Exception {
         DatagramChannel rx = DatagramChannel.open(StandardProtocolFamily.INET);
         rx.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
