@@ -72,6 +72,8 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     private final Map<InetSocketAddress, PeerSession> byAddress = new ConcurrentHashMap<>();
     private final RateLimitedLog drops = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private final List<UdpSocket> sockets = new ArrayList<>();
+    /** Closed after the sockets' channels: the last one unregisters JNA's natives, which would pin this bundle. */
+    private final List<org.stateos.webrtc.internal.udp.SegmentedSender> segmentedSenders = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> sweepers = new ArrayList<>();
     private List<InetSocketAddress> candidates = List.of();
     private volatile boolean closed;
@@ -129,6 +131,10 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                 s.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
             sockets.clear();
+            for (org.stateos.webrtc.internal.udp.SegmentedSender sender : segmentedSenders) {
+                sender.close();
+            }
+            segmentedSenders.clear();
             throw e;
         }
         InetSocketAddress local = localAddress();
@@ -185,7 +191,9 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
             return null;
         }
         try {
-            return org.stateos.webrtc.internal.udp.SegmentedSender.on(javaChannel)::send;
+            org.stateos.webrtc.internal.udp.SegmentedSender sender = org.stateos.webrtc.internal.udp.SegmentedSender.on(javaChannel);
+            segmentedSenders.add(sender);
+            return sender::send;
         } catch (UnsupportedOperationException | LinkageError e) { // LinkageError: JNA missing or its native part
             if (segmentationOff == null) {
                 LOG.warn("WebRTC transport sends one datagram per system call: UDP segmentation offload unavailable ({})",
@@ -404,6 +412,9 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
         }
         for (UdpSocket socket : sockets) {
             socket.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        for (org.stateos.webrtc.internal.udp.SegmentedSender sender : segmentedSenders) {
+            sender.close();
         }
         handshakes.shutdownNow();
         try {

@@ -71,6 +71,20 @@ class SegmentedSenderTest {
                 () -> s.send(burst, 1000, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)));
     }
 
+    @Test
+    void aClosedSenderRefusesAndAnotherOneStillSends() throws Exception {
+        try (DatagramChannel first = DatagramChannel.open(StandardProtocolFamily.INET);
+             DatagramChannel second = DatagramChannel.open(StandardProtocolFamily.INET);
+             DatagramChannel rx = receiver()) {
+            SegmentedSender s = SegmentedSender.on(first);
+            s.close();
+            s.close(); // once only
+            assertThrows(java.nio.channels.ClosedChannelException.class,
+                    () -> s.send(ByteBuffer.allocateDirect(2000), 1000, (InetSocketAddress) rx.getLocalAddress()));
+            burstArrives(second, rx, 1228, 2, 100);
+        }
+    }
+
     private static DatagramChannel receiver() throws Exception {
         DatagramChannel rx = DatagramChannel.open(StandardProtocolFamily.INET);
         rx.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
