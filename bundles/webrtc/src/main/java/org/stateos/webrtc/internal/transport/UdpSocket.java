@@ -187,7 +187,6 @@ final class UdpSocket implements DemuxTarget {
         if (inBurst) {
             return addToBurst(sender, header, payload, offset, length, to);
         }
-        flushBurst(); // (never holds packets here: bursts end on the loop task that began them)
         ByteBuffer b = sendBuffer;
         b.clear();
         int n;

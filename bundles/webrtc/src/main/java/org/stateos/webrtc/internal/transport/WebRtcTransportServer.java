@@ -13,6 +13,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.stateos.webrtc.internal.dtls.DtlsSrtpServer;
 import org.stateos.webrtc.internal.dtls.QueuedDatagramTransport;
 import org.stateos.webrtc.internal.ice.IceCredentials;
 import org.stateos.webrtc.internal.udp.DatagramDemux;
+import org.stateos.webrtc.internal.udp.SegmentedSender;
 
 /**
  * ICE-lite, DTLS-SRTP and SRTP for every WebRTC session on one UDP port, on the node's shared event loop group.
@@ -72,8 +74,6 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     private final Map<InetSocketAddress, PeerSession> byAddress = new ConcurrentHashMap<>();
     private final RateLimitedLog drops = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private final List<UdpSocket> sockets = new ArrayList<>();
-    /** Closed after the sockets' channels: the last one unregisters JNA's natives, which would pin this bundle. */
-    private final List<org.stateos.webrtc.internal.udp.SegmentedSender> segmentedSenders = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> sweepers = new ArrayList<>();
     private List<InetSocketAddress> candidates = List.of();
     private volatile boolean closed;
@@ -131,10 +131,6 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
                 s.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
             sockets.clear();
-            for (org.stateos.webrtc.internal.udp.SegmentedSender sender : segmentedSenders) {
-                sender.close();
-            }
-            segmentedSenders.clear();
             throw e;
         }
         InetSocketAddress local = localAddress();
@@ -149,7 +145,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     /** One socket on {@code loop}; null when {@code reusePort} is asked for but the platform has no SO_REUSEPORT. */
     private UdpSocket bind(EventLoop loop, InetSocketAddress address, boolean reusePort) throws IOException {
         // The JDK channel is ours too: the fan-out sends on it directly (UdpSocket.sendRtp).
-        java.nio.channels.DatagramChannel javaChannel = java.nio.channels.DatagramChannel.open();
+        DatagramChannel javaChannel = DatagramChannel.open();
         if (reusePort) {
             try {
                 javaChannel.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
@@ -185,15 +181,13 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     }
 
     /** A segmented sender on the socket, or null (with the reason kept and logged once) when there is none. */
-    private UdpSocket.SegmentSender segmentSender(java.nio.channels.DatagramChannel javaChannel) {
+    private UdpSocket.SegmentSender segmentSender(DatagramChannel javaChannel) {
         if (!settings.udpGso()) {
             segmentationOff = "udp.gso = false";
             return null;
         }
         try {
-            org.stateos.webrtc.internal.udp.SegmentedSender sender = org.stateos.webrtc.internal.udp.SegmentedSender.on(javaChannel);
-            segmentedSenders.add(sender);
-            return sender::send;
+            return SegmentedSender.on(javaChannel)::send; // refuses once the channel is closed
         } catch (UnsupportedOperationException | LinkageError e) { // LinkageError: JNA missing or its native part
             if (segmentationOff == null) {
                 LOG.warn("WebRTC transport sends one datagram per system call: UDP segmentation offload unavailable ({})",
@@ -412,9 +406,6 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
         }
         for (UdpSocket socket : sockets) {
             socket.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        for (org.stateos.webrtc.internal.udp.SegmentedSender sender : segmentedSenders) {
-            sender.close();
         }
         handshakes.shutdownNow();
         try {

@@ -21,7 +21,7 @@ import java.nio.channels.DatagramChannel;
  * (bin/setenv passes it). One sender per socket, used by the socket's event loop only: its native buffers are
  * reused without locks.
  */
-public final class SegmentedSender implements AutoCloseable {
+public final class SegmentedSender {
     /** At most this many datagrams per call: the kernel's UDP_MAX_SEGMENTS is 64 on older kernels, 128 later. */
     public static final int MAX_SEGMENTS = 64;
     /** At most this many bytes per call: the whole burst travels as one UDP datagram of at most 64 KiB. */
@@ -39,7 +39,6 @@ public final class SegmentedSender implements AutoCloseable {
     private final int family;
     private final ByteBuffer control = ByteBuffer.allocateDirect(256).order(ByteOrder.nativeOrder());
     private final long controlAddress;
-    private volatile boolean closed;
     private InetSocketAddress lastDestination;
     private ByteBuffer lastBuffer;
     private long lastBufferAddress;
@@ -136,7 +135,7 @@ public final class SegmentedSender implements AutoCloseable {
             throw new IllegalArgumentException("a burst of " + length + " bytes in segments of " + segmentBytes
                     + " (direct " + datagrams.isDirect() + ")");
         }
-        if (closed || !channel.isOpen()) {
+        if (!channel.isOpen()) {
             // A closed channel's descriptor number may already belong to another file or socket: never write to it.
             throw new java.nio.channels.ClosedChannelException();
         }
@@ -163,12 +162,6 @@ public final class SegmentedSender implements AutoCloseable {
             }
             throw new IOException("sendmsg to " + to + ": " + e.getMessage());
         }
-    }
-
-    /** Ends this sender; later sends throw {@link java.nio.channels.ClosedChannelException}. */
-    @Override
-    public void close() {
-        closed = true;
     }
 
     /** The kernel or the route cannot segment: the caller sends one datagram per call instead. */
