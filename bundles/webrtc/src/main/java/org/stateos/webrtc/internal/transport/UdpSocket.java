@@ -49,6 +49,7 @@ final class UdpSocket implements DemuxTarget {
     private InetSocketAddress burstTo;
     private final AtomicLong segmentedCalls = new AtomicLong();
     private final AtomicLong segmentedDatagrams = new AtomicLong();
+    private final AtomicLong segmentsAboveMtu = new AtomicLong();
 
     /** The direct send path: the JDK channel's {@code send} (a seam so a test can make the socket buffer full). */
     @FunctionalInterface
@@ -214,9 +215,12 @@ final class UdpSocket implements DemuxTarget {
         flushBurst();
     }
 
-    /** Datagrams sent by segmented sends and the calls that carried them, since the socket opened. */
+    /**
+     * Since the socket opened: segmented calls, the datagrams they carried, and the bursts sent one datagram per
+     * call because their segments were above the path's MTU.
+     */
     long[] segmentedSends() {
-        return new long[] {segmentedCalls.get(), segmentedDatagrams.get()};
+        return new long[] {segmentedCalls.get(), segmentedDatagrams.get(), segmentsAboveMtu.get()};
     }
 
     boolean segmentedSendsOn() {
@@ -296,6 +300,8 @@ final class UdpSocket implements DemuxTarget {
         } catch (SegmentedSender.SegmentationRefused e) {
             segments = null;
             server.segmentationRefused(e.getMessage());
+        } catch (SegmentedSender.SegmentAboveMtu e) {
+            segmentsAboveMtu.lazySet(segmentsAboveMtu.get() + 1); // this path only: the datagrams go one by one
         } catch (IOException e) {
             server.dropped("UDP send failed: " + e.getMessage() + " (" + count + " packets)", to);
             return;

@@ -198,7 +198,7 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
         }
     }
 
-    /** A socket's segmented send failed for a reason that will not pass (old kernel, device, MTU): it stops. */
+    /** A socket's segmented send failed for a reason that will not pass (old kernel, device): it stops. */
     void segmentationRefused(String reason) {
         LOG.warn("WebRTC transport: the kernel refused a segmented send, this socket sends one datagram per call from now: {}",
                 reason);
@@ -213,19 +213,22 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
     public String sendMode() {
         long calls = 0;
         long datagrams = 0;
+        long aboveMtu = 0;
         int on = 0;
         for (UdpSocket s : List.copyOf(sockets)) {
             long[] c = s.segmentedSends();
             calls += c[0];
             datagrams += c[1];
+            aboveMtu += c[2];
             on += s.segmentedSendsOn() ? 1 : 0;
         }
         String off = segmentationOff;
         if (on == 0) {
             return "one datagram per call (" + (off == null ? "no socket" : off) + ")";
         }
-        return String.format(java.util.Locale.ROOT, "UDP GSO on %d of %d socket%s: %d sendmsg calls carried %d datagrams (%.1f per call)%s",
+        return String.format(java.util.Locale.ROOT, "UDP GSO on %d of %d socket%s: %d sendmsg calls carried %d datagrams (%.1f per call)%s%s",
                 on, sockets.size(), sockets.size() == 1 ? "" : "s", calls, datagrams, calls == 0 ? 0.0 : (double) datagrams / calls,
+                aboveMtu == 0 ? "" : "; " + aboveMtu + " bursts one datagram per call (segments above the path's MTU)",
                 off == null ? "" : "; " + off);
     }
 

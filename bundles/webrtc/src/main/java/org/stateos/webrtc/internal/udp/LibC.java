@@ -25,6 +25,7 @@ final class LibC {
     static final int EAGAIN = 11;
     static final int EIO = 5;
     static final int EINVAL = 22;
+    static final int EMSGSIZE = 90;
     static final int ENOPROTOOPT = 92;
     static final int EOPNOTSUPP = 95;
 

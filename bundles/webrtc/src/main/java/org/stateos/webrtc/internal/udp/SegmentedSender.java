@@ -123,8 +123,11 @@ public final class SegmentedSender {
      * {@code segmentBytes} each, the last one possibly shorter; the buffer's position does not move.
      *
      * @return the bytes sent, 0 when the socket's send buffer is full (nothing was sent)
-     * @throws SegmentationRefused when the kernel or the route refuses segmentation (old kernel, a device without
-     *                             checksum offload, a segment above the path's MTU): send the datagrams one by one
+     * @throws SegmentationRefused when the kernel refuses segmentation on this socket (old kernel, a device without
+     *                             checksum offload, on older kernels also a segment above the path's MTU): send the
+     *                             datagrams one by one, and every later burst too
+     * @throws SegmentAboveMtu     when a segment does not fit the MTU of the path to {@code to} (EMSGSIZE): send
+     *                             these datagrams one by one (IP fragments them), keep segmenting for other paths
      * @throws IOException         on any other error of the send (the destination is unreachable, the channel is
      *                             closed, ...)
      */
@@ -157,10 +160,26 @@ public final class SegmentedSender {
             if (errno == LibC.EAGAIN) {
                 return 0;
             }
+            if (errno == LibC.EMSGSIZE) {
+                throw new SegmentAboveMtu("sendmsg with UDP_SEGMENT " + segmentBytes + " to " + to + ": " + e.getMessage());
+            }
             if (errno == LibC.EIO || errno == LibC.EINVAL || errno == LibC.ENOPROTOOPT || errno == LibC.EOPNOTSUPP) {
                 throw new SegmentationRefused("sendmsg with UDP_SEGMENT " + segmentBytes + " to " + to + ": " + e.getMessage());
             }
             throw new IOException("sendmsg to " + to + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A segment plus its headers is larger than the MTU of the route to this destination (a tunnel, a learned path
+     * MTU, a payload limit above 1,400 bytes): the kernel segments only what needs no IP fragmentation. The caller
+     * sends these datagrams one per call, which IP may fragment; other destinations keep their segmented sends.
+     */
+    public static final class SegmentAboveMtu extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public SegmentAboveMtu(String message) {
+            super(message);
         }
     }
 
