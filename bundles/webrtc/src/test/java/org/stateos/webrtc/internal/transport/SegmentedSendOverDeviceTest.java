@@ -178,8 +178,8 @@ class SegmentedSendOverDeviceTest {
 
     @Test
     void withoutChecksumOffloadEveryPacketStillArrives() throws Exception {
-        // Kernels before 6.x refuse UDP_SEGMENT with EIO when the device cannot checksum (the socket falls back);
-        // later ones checksum the segments in software. Either way nothing may be lost.
+        // Some kernels refuse UDP_SEGMENT with EIO when the device cannot checksum (the socket falls back); others
+        // (6.18 here) checksum the segments in software. Either way nothing may be lost.
         run("ethtool", "-K", device + "a", "tx", "off");
         UdpSocket socket = new UdpSocket(server, channel, javaChannel::send, SegmentedSender.on(javaChannel)::send);
         List<byte[]> sent = burst(socket, 1200, 1200, 1200, 1200, 1200, 1200, 500);
