@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * SHA-256 over 256 KiB blocks on several threads at a fixed total rate, until closed: the CPU work of the units'
  * ids at the store's put rate, without the store. Run beside fio it shows what that work alone does to the raw
- * device's figure on this machine (on a virtual machine whose disk is emulated on the same host CPUs, a busy guest
- * slows its disk).
+ * device's figure on this machine (on a virtual machine whose disk is emulated by the host within the guest's CPU
+ * budget, a busy guest slows its disk).
  */
 final class HashLoad implements AutoCloseable {
     private static final int BLOCK = 256 * 1024;
