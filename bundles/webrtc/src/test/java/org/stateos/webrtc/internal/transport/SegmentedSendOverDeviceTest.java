@@ -1,6 +1,5 @@
 package org.stateos.webrtc.internal.transport;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -22,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,8 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.stateos.webrtc.internal.srtp.SrtpContext;
-import org.stateos.webrtc.internal.srtp.SrtpProfile;
 import org.stateos.webrtc.internal.udp.SegmentedSender;
 
 /**
@@ -50,15 +44,13 @@ class SegmentedSendOverDeviceTest {
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
     private final String device = "sgso" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF));
     private final int subnet = ThreadLocalRandom.current().nextInt(1, 250);
-    private final byte[] key = new byte[16];
-    private final byte[] salt = new byte[12];
+    private final SrtpBursts bursts = new SrtpBursts();
     private NioEventLoopGroup group;
     private WebRtcTransportServer server;
     private DatagramChannel javaChannel;
     private Channel channel;
     private DatagramChannel receiver;
     private InetSocketAddress to;
-    private int seq;
 
     @BeforeEach
     void start() throws Exception {
@@ -93,8 +85,6 @@ class SegmentedSendOverDeviceTest {
         receiver.socket().setSoTimeout(5000);
         java.net.DatagramPacket hello = new java.net.DatagramPacket(new byte[64], 64);
         receiver.socket().receive(hello);
-        Arrays.fill(key, (byte) 7);
-        Arrays.fill(salt, (byte) 9);
     }
 
     @AfterEach
@@ -191,44 +181,12 @@ class SegmentedSendOverDeviceTest {
         assertReceived(sent);
     }
 
-    /** One burst of packets with these payload sizes (0 means 1200) on the socket's loop; the plain payloads. */
     private List<byte[]> burst(UdpSocket socket, int... sizes) throws Exception {
-        SrtpContext srtp = new SrtpContext(SrtpProfile.AEAD_AES_128_GCM, key, salt);
-        List<byte[]> payloads = new ArrayList<>();
-        channel.eventLoop().submit(() -> {
-            socket.beginBurst();
-            for (int size : sizes) {
-                byte[] payload = new byte[size == 0 ? 1200 : size];
-                Arrays.fill(payload, (byte) (seq + 1));
-                payloads.add(payload);
-                socket.sendRtp(srtp, header(seq++), payload, 0, payload.length, to);
-            }
-            socket.endBurst();
-        }).get(10, TimeUnit.SECONDS);
-        return payloads;
+        return bursts.send(channel, socket, to, sizes);
     }
 
-    private static byte[] header(int seq) {
-        return new byte[] {(byte) 0x80, 96, (byte) (seq >> 8), (byte) seq, 0, 0, 0, 1, 0x12, 0x34, 0x56, 0x78};
-    }
-
-    /** Each datagram, in order, decrypts to the payload sent (each SRTP context starts fresh, as in burst). */
     private void assertReceived(List<byte[]> payloads) throws Exception {
-        SrtpContext in = new SrtpContext(SrtpProfile.AEAD_AES_128_GCM, key, salt);
-        byte[] buffer = new byte[65536];
-        for (int i = 0; i < payloads.size(); i++) {
-            java.net.DatagramPacket p = new java.net.DatagramPacket(buffer, buffer.length);
-            receiver.socket().receive(p);
-            ByteBuf packet = Unpooled.copiedBuffer(p.getData(), 0, p.getLength());
-            try {
-                in.unprotectRtp(packet);
-                byte[] payload = new byte[packet.readableBytes() - 12];
-                packet.getBytes(packet.readerIndex() + 12, payload);
-                assertArrayEquals(payloads.get(i), payload, "packet " + i);
-            } finally {
-                packet.release();
-            }
-        }
+        bursts.assertReceived(receiver, payloads);
     }
 
     /**

@@ -1,30 +1,24 @@
 package org.stateos.webrtc.internal.transport;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stateos.webrtc.internal.srtp.SrtpContext;
-import org.stateos.webrtc.internal.srtp.SrtpProfile;
 import org.stateos.webrtc.internal.udp.SegmentedSender;
 
 /**
@@ -39,8 +33,7 @@ class UdpSocketBurstTest {
     private Channel channel;
     private DatagramChannel receiver;
     private InetSocketAddress to;
-    private final byte[] key = new byte[16];
-    private final byte[] salt = new byte[12];
+    private final SrtpBursts bursts = new SrtpBursts();
     private final List<String> calls = new ArrayList<>();
 
     @BeforeEach
@@ -55,8 +48,6 @@ class UdpSocketBurstTest {
         receiver.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
         receiver.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         to = (InetSocketAddress) receiver.getLocalAddress();
-        Arrays.fill(key, (byte) 7);
-        Arrays.fill(salt, (byte) 9);
     }
 
     @AfterEach
@@ -88,10 +79,10 @@ class UdpSocketBurstTest {
     @Test
     void packetsOutsideABurstAreSentOneByOne() throws Exception {
         UdpSocket socket = recordingSocket();
-        SrtpContext srtp = new SrtpContext(SrtpProfile.AEAD_AES_128_GCM, key, salt);
+        SrtpContext srtp = bursts.context();
         channel.eventLoop().submit(() -> {
             for (int i = 0; i < 3; i++) {
-                socket.sendRtp(srtp, header(i), new byte[1200], 0, 1200, to);
+                socket.sendRtp(srtp, SrtpBursts.header(i), new byte[1200], 0, 1200, to);
             }
         }).get(10, TimeUnit.SECONDS);
         assertEquals(List.of("send " + SEGMENT, "send " + SEGMENT, "send " + SEGMENT), calls);
@@ -146,46 +137,11 @@ class UdpSocketBurstTest {
         return 1;
     }
 
-    /** One burst of packets with these payload sizes (0 means 1200) on the socket's loop; the plain payloads. */
     private List<byte[]> burst(UdpSocket socket, int... sizes) throws Exception {
-        SrtpContext srtp = new SrtpContext(SrtpProfile.AEAD_AES_128_GCM, key, salt);
-        List<byte[]> payloads = new ArrayList<>();
-        channel.eventLoop().submit(() -> {
-            socket.beginBurst();
-            for (int i = 0; i < sizes.length; i++) {
-                byte[] payload = new byte[sizes[i] == 0 ? 1200 : sizes[i]];
-                Arrays.fill(payload, (byte) (seq + 1));
-                payloads.add(payload);
-                socket.sendRtp(srtp, header(seq++), payload, 0, payload.length, to);
-            }
-            socket.endBurst();
-        }).get(10, TimeUnit.SECONDS);
-        return payloads;
+        return bursts.send(channel, socket, to, sizes);
     }
 
-    private int seq;
-
-    private static byte[] header(int seq) {
-        return new byte[] {(byte) 0x80, 96, (byte) (seq >> 8), (byte) seq, 0, 0, 0, 1, 0x12, 0x34, 0x56, 0x78};
-    }
-
-    /** Each datagram, in order, decrypts to the payload sent. */
     private void assertReceived(List<byte[]> payloads) throws Exception {
-        SrtpContext in = new SrtpContext(SrtpProfile.AEAD_AES_128_GCM, key, salt);
-        receiver.socket().setSoTimeout(5000);
-        byte[] buffer = new byte[65536];
-        for (int i = 0; i < payloads.size(); i++) {
-            DatagramPacket p = new DatagramPacket(buffer, buffer.length);
-            receiver.socket().receive(p);
-            ByteBuf packet = Unpooled.copiedBuffer(p.getData(), 0, p.getLength());
-            try {
-                in.unprotectRtp(packet);
-                byte[] payload = new byte[packet.readableBytes() - 12];
-                packet.getBytes(packet.readerIndex() + 12, payload);
-                assertArrayEquals(payloads.get(i), payload, "packet " + i);
-            } finally {
-                packet.release();
-            }
-        }
+        bursts.assertReceived(receiver, payloads);
     }
 }
