@@ -176,8 +176,9 @@ public final class StoreBench {
             direct = sr.direct;
             bs = Math.max(4096, (sr.meanWriteBytes + 4095) / 4096 * 4096);
             fdatasync = Math.max(1, (int) Math.round(sr.writesPerForce));
-            double w = fio("write", List.of("--rw=write", "--bs=" + bs, "--numjobs=1", "--iodepth=1", "--fdatasync=" + fdatasync,
-                    "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct);
+            List<String> writeArgs = List.of("--rw=write", "--bs=" + bs, "--numjobs=1", "--iodepth=1",
+                    "--fdatasync=" + fdatasync, "--size=" + writeBytes, "--time_based", "--runtime=" + seconds);
+            double w = fio("write", writeArgs, direct);
             double rd = sr.fioReadMBs;
             double rdMicros = sr.fioReadMicros;
             double wHashing = Double.NaN;
@@ -186,8 +187,7 @@ public final class StoreBench {
                 // The same fio write with the put's own CPU work beside it: the units' SHA-256 at the rate this run's
                 // puts reached, on as many threads as writers. Not the goal's baseline: the reason for the gap.
                 try (HashLoad load = HashLoad.start(writers, sr.putMBs)) {
-                    wHashing = fio("write", List.of("--rw=write", "--bs=" + bs, "--numjobs=1", "--iodepth=1",
-                            "--fdatasync=" + fdatasync, "--size=" + writeBytes, "--time_based", "--runtime=" + seconds), direct);
+                    wHashing = fio("write", writeArgs, direct);
                     hashRate = load.megabytesPerSecond();
                 }
                 fioWriteHashing.add(wHashing);
