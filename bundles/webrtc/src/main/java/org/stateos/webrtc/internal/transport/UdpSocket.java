@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stateos.webrtc.internal.ice.BindingOutcome;
@@ -17,6 +18,7 @@ import org.stateos.webrtc.internal.ice.IceLiteResponder;
 import org.stateos.webrtc.internal.srtp.SrtpContext;
 import org.stateos.webrtc.internal.srtp.SrtpException;
 import org.stateos.webrtc.internal.udp.DemuxTarget;
+import org.stateos.webrtc.internal.udp.SegmentSizeRefusals;
 import org.stateos.webrtc.internal.udp.SegmentedSender;
 
 /**
@@ -50,6 +52,8 @@ final class UdpSocket implements DemuxTarget {
     private final AtomicLong segmentedCalls = new AtomicLong();
     private final AtomicLong segmentedDatagrams = new AtomicLong();
     private final AtomicLong segmentsAboveMtu = new AtomicLong();
+    /** Destinations whose segments were above the path's MTU lately: their bursts skip the segmented call. */
+    private final SegmentSizeRefusals segmentsTooLarge = new SegmentSizeRefusals(TimeUnit.SECONDS.toNanos(60));
 
     /** The direct send path: the JDK channel's {@code send} (a seam so a test can make the socket buffer full). */
     @FunctionalInterface
@@ -290,6 +294,11 @@ final class UdpSocket implements DemuxTarget {
             sendEach(b, segment, to);
             return;
         }
+        if (segmentsTooLarge.refuses(to, segment)) { // refused lately: the call would fail again
+            segmentsAboveMtu.lazySet(segmentsAboveMtu.get() + 1);
+            sendEach(b, segment, to);
+            return;
+        }
         try {
             if (s.send(b, segment, to) > 0) {
                 segmentedCalls.lazySet(segmentedCalls.get() + 1);
@@ -301,7 +310,8 @@ final class UdpSocket implements DemuxTarget {
             segments = null;
             server.segmentationRefused(e.getMessage());
         } catch (SegmentedSender.SegmentAboveMtu e) {
-            segmentsAboveMtu.lazySet(segmentsAboveMtu.get() + 1); // this path only: the datagrams go one by one
+            segmentsTooLarge.refused(to, segment); // this path only: the datagrams go one by one
+            segmentsAboveMtu.lazySet(segmentsAboveMtu.get() + 1);
         } catch (IOException e) {
             server.dropped("UDP send failed: " + e.getMessage() + " (" + count + " packets)", to);
             return;

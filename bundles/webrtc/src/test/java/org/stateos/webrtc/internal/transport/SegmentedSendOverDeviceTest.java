@@ -136,7 +136,12 @@ class SegmentedSendOverDeviceTest {
     void burstsAboveThePathsMtuGoOneDatagramPerCallAndEveryPacketArrives() throws Exception {
         // IP fragments each datagram on the 1,000-byte link and the receiver's kernel reassembles it.
         run("ip", "link", "set", "dev", device + "a", "mtu", "1000");
-        UdpSocket socket = new UdpSocket(server, channel, javaChannel::send, SegmentedSender.on(javaChannel)::send);
+        SegmentedSender sender = SegmentedSender.on(javaChannel);
+        int[] calls = {0};
+        UdpSocket socket = new UdpSocket(server, channel, javaChannel::send, (d, segment, t) -> {
+            calls[0]++;
+            return sender.send(d, segment, t);
+        });
         List<byte[]> first = burst(socket, 1200, 1200, 1200, 1200, 700);
         assertEquals(0, socket.segmentedSends()[0]);
         assertReceived(first);
@@ -144,7 +149,9 @@ class SegmentedSendOverDeviceTest {
         assertReceived(second);
         if (socket.segmentedSendsOn()) { // EMSGSIZE: only the bursts that do not fit go one by one
             assertEquals(2, socket.segmentedSends()[2]);
+            assertEquals(1, calls[0], "the second burst to that destination skips the call the kernel refused");
             List<byte[]> small = burst(socket, 900, 900, 900, 900); // 928-byte datagrams fit the link
+            assertEquals(2, calls[0]);
             assertEquals(1, socket.segmentedSends()[0], "small segments still leave in one call");
             assertReceived(small);
         } else { // EINVAL (older kernels): off for this socket
