@@ -86,12 +86,12 @@ class LogThreadsTest {
      * stays in /proc/self/task until its native exit finishes, a moment later: counted here, it made one CI run see
      * four log threads instead of three. Waits until none is left.
      */
-    private static void awaitNoLogThreads() throws InterruptedException {
+    private static void awaitNoLogThreads() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<RealtimeScheduling.State> left;
         while (!(left = RealtimeScheduling.threadsNamed(LOG_THREADS)).isEmpty()) {
             assertTrue(System.nanoTime() < deadline, "threads of an earlier log still run after 10 s: " + left);
-            Thread.sleep(1);
+            Thread.onSpinWait();
         }
     }
 
