@@ -67,6 +67,12 @@ public final class StoreBench {
     private final boolean copyGets;
     /** --api=units: UnitStore.read on the reader's own thread instead of UnitStore.get (the store's read threads). */
     private final boolean blockingUnitReads;
+    /**
+     * --api=units --unit-get=chain: UnitStore.get as an asynchronous caller uses it, each reader's next get issued from
+     * the previous one's completion (on the store's read thread), one in flight per reader; the reader thread only
+     * waits for its chain to end with the slice.
+     */
+    private final boolean chainedUnitGets;
     /** Measure through the store's service (UnitStore: units, ids, the read threads) rather than its engine. */
     private final boolean unitsApi;
     /** SCHED_FIFO priority of the log's threads, as the store component asks for it (log.realtime.priority). */
@@ -96,11 +102,12 @@ public final class StoreBench {
             case "copy" -> true;
             default -> throw new IllegalArgumentException("--get=view|copy");
         };
-        blockingUnitReads = switch (o.getOrDefault("unit-get", "get")) {
-            case "get" -> false;
-            case "read" -> true;
-            default -> throw new IllegalArgumentException("--unit-get=get|read");
-        };
+        String unitGet = o.getOrDefault("unit-get", "get");
+        if (!List.of("get", "read", "chain").contains(unitGet)) {
+            throw new IllegalArgumentException("--unit-get=get|read|chain");
+        }
+        blockingUnitReads = unitGet.equals("read");
+        chainedUnitGets = unitGet.equals("chain");
         unitsApi = switch (o.getOrDefault("api", "engine")) {
             case "units" -> true;
             case "engine" -> false;
@@ -116,7 +123,7 @@ public final class StoreBench {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
-                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read] [--realtime=5] [--keep=true]");
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read|chain] [--realtime=5] [--keep=true]");
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -453,6 +460,16 @@ public final class StoreBench {
                             long t1 = System.nanoTime();
                             runThreads(readers, "get", r -> {
                                 SplittableRandom rnd = rnds[r];
+                                if (api != null && chainedUnitGets) {
+                                    api.chain(() -> keyArray[rnd.nextInt(keyArray.length)], readDeadline, size -> {
+                                        if (size != unitBytes) {
+                                            throw new IllegalStateException("get returned a unit of " + size + " bytes");
+                                        }
+                                        read.add(size);
+                                        gets.increment();
+                                    }).join();
+                                    return;
+                                }
                                 while (System.nanoTime() < readDeadline) {
                                     byte[] key = keyArray[rnd.nextInt(keyArray.length)];
                                     if (api != null) {
@@ -743,6 +760,7 @@ public final class StoreBench {
 
     private String getPath() {
         return unitsApi ? (blockingUnitReads ? "UnitStore.read: on the reader's thread, CRC32C, one copy"
+                : chainedUnitGets ? "UnitStore.get chained: each next get from the last one's completion, CRC32C, one copy"
                 : "UnitStore.get: read threads, CRC32C, one copy") : copyGets ? "engine read(): copied" : "engine readView(): no copy";
     }
 

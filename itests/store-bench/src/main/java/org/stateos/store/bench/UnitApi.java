@@ -3,6 +3,9 @@ package org.stateos.store.bench;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.stateos.store.PutOptions;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
@@ -96,6 +99,39 @@ final class UnitApi implements AutoCloseable {
     int get(byte[] id) {
         Optional<Unit> u = store.get(UnitId.fromBytes(id)).toCompletableFuture().join();
         return u.orElseThrow(() -> new IllegalStateException("unit " + UnitId.fromBytes(id) + " not found")).encodedSize();
+    }
+
+    /**
+     * Gets random units one after the other until {@code deadline}, each next get issued from the previous one's
+     * completion (the store's read thread runs it: no thread of the caller's waits in between), as an asynchronous
+     * server chains them. Completes when the deadline has passed, or with the first error.
+     */
+    CompletableFuture<Void> chain(Supplier<byte[]> nextKey, long deadline,
+                                                       IntConsumer onUnit) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        next(nextKey, deadline, onUnit, done);
+        return done;
+    }
+
+    private void next(Supplier<byte[]> nextKey, long deadline, IntConsumer onUnit,
+                      CompletableFuture<Void> done) {
+        if (System.nanoTime() >= deadline) {
+            done.complete(null);
+            return;
+        }
+        // The unit cache is off, so a get never completes at once: the recursion below runs one level per read thread task.
+        store.get(UnitId.fromBytes(nextKey.get())).whenComplete((u, e) -> {
+            try {
+                if (e != null) {
+                    throw new IllegalStateException("get failed: " + e, e);
+                }
+                onUnit.accept(u.orElseThrow(() -> new IllegalStateException("a unit the bench put is missing")).encodedSize());
+            } catch (RuntimeException x) {
+                done.completeExceptionally(x);
+                return;
+            }
+            next(nextKey, deadline, onUnit, done);
+        });
     }
 
     @Override
