@@ -44,6 +44,13 @@ public @interface SessionConfig {
                     + "way); further offers from it are answered 429. A browser connects in well under a second.", min = "1")
     int whep_max_connecting_per_address() default 10;
 
+    @AttributeDefinition(name = "Sessions per address",
+            description = "WHEP sessions one client address may have at once, connected or not; further offers from it "
+                    + "are answered 429, so one client cannot take every session of the node. Viewers behind one large "
+                    + "NAT share an address: raise it there. Loopback clients (the node's own tools) are not limited.",
+            min = "1")
+    int whep_max_sessions_per_address() default 100;
+
     @AttributeDefinition(name = "Start-up cache (frames)",
             description = "Video frames (from the latest keyframe) a session keeps while its transport connects.", min = "1")
     int gop_cache_frames() default 600;

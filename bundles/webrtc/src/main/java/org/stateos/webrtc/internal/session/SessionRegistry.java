@@ -62,13 +62,22 @@ public final class SessionRegistry {
         }
     }
 
-    /** Refused because the offer's address has its maximum of sessions still connecting (HTTP 429). */
+    /** Refused because the offer's address has its maximum of sessions, or of sessions still connecting (HTTP 429). */
     public static final class TooManyFromAddressException extends TooManySessionsException {
         private static final long serialVersionUID = 1L;
 
-        TooManyFromAddressException(InetAddress from, int max) {
-            super(from.getHostAddress() + " has " + max + " WebRTC sessions still connecting (whep.max.connecting."
-                    + "per.address); try again when they have connected or ended");
+        private TooManyFromAddressException(String why) {
+            super(why);
+        }
+
+        static TooManyFromAddressException connecting(InetAddress from, int max) {
+            return new TooManyFromAddressException(from.getHostAddress() + " has " + max + " WebRTC sessions still "
+                    + "connecting (whep.max.connecting.per.address); try again when they have connected or ended");
+        }
+
+        static TooManyFromAddressException sessions(InetAddress from, int max) {
+            return new TooManyFromAddressException(from.getHostAddress() + " has " + max + " WebRTC sessions on this "
+                    + "node (whep.max.sessions.per.address); end one before starting another");
         }
     }
 
@@ -200,11 +209,18 @@ public final class SessionRegistry {
         if (sessions.size() >= settings.maxSessions()) {
             throw new TooManySessionsException(settings.maxSessions());
         }
-        if (from != null && !from.isLoopbackAddress() && connectingFrom(from) >= settings.maxConnectingPerAddress()) {
-            // Without this one client fills the node with offers it never connects (each held until the ICE timeout).
-            // The limit is for remote peers: a process on the node (vendor code only) needs no offers to hurt it, and
+        if (from != null && !from.isLoopbackAddress()) {
+            // The limits are for remote peers: a process on the node (vendor code only) needs no offers to hurt it, and
             // the load client and fan-out benchmark open hundreds of viewers from 127.0.0.1.
-            throw new TooManyFromAddressException(from, settings.maxConnectingPerAddress());
+            int[] fromIt = sessionsFrom(from);
+            if (fromIt[1] >= settings.maxConnectingPerAddress()) {
+                // Without this one client fills the node with offers it never connects (each held until the ICE timeout).
+                throw TooManyFromAddressException.connecting(from, settings.maxConnectingPerAddress());
+            }
+            if (fromIt[0] >= settings.maxSessionsPerAddress()) {
+                // Without this one client that does connect (and keeps consent alive) takes every session of the node.
+                throw TooManyFromAddressException.sessions(from, settings.maxSessionsPerAddress());
+            }
         }
         byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
@@ -232,15 +248,19 @@ public final class SessionRegistry {
         return new Admitted(session, transport, answer);
     }
 
-    /** Sessions of {@code from} not connected yet (a scan: at most whep.max.sessions, once per offer). */
-    private int connectingFrom(InetAddress from) {
-        int n = 0;
+    /** Sessions of {@code from}: {all, not connected yet} (a scan: at most whep.max.sessions, once per offer). */
+    private int[] sessionsFrom(InetAddress from) {
+        int all = 0;
+        int connecting = 0;
         for (WhepSession s : sessions.values()) {
-            if (s.state() == WhepSession.State.CONNECTING && from.equals(s.client())) {
-                n++;
+            if (from.equals(s.client())) {
+                all++;
+                if (s.state() == WhepSession.State.CONNECTING) {
+                    connecting++;
+                }
             }
         }
-        return n;
+        return new int[] {all, connecting};
     }
 
     public Optional<WhepSession> get(String id) {

@@ -132,11 +132,41 @@ class SessionRegistryTest {
     }
 
     @Test
+    void oneAddressCanHaveOnlySoManySessionsConnectedOrNot() throws Exception {
+        SessionSettings d = SessionSettings.DEFAULT;
+        int limit = 3;
+        start(1000, new SessionSettings(d.maxPayload(), d.nackBufferPackets(), d.nackMaxAgeMs(),
+                d.senderReportIntervalMs(), d.connectTimeoutSeconds(), d.maxSessions(), d.gopCacheFrames(),
+                d.catchUpPacketsPerMs(), d.maxOfferBytes(), d.nackMaxRetransmitsPerSecond(), 50, limit));
+        java.net.InetAddress hog = java.net.InetAddress.getByName("192.0.2.70");
+        SessionRegistry.Created first = registry.create("cam", SdpFixtures.chromeOffer(), hog);
+        for (int i = 1; i < limit; i++) {
+            registry.create("cam", SdpFixtures.chromeOffer(), hog);
+        }
+        // Before: only sessions still connecting were counted per address, so a client that connects its sessions
+        // could take all whep.max.sessions of the node.
+        SessionRegistry.TooManyFromAddressException e = assertThrows(SessionRegistry.TooManyFromAddressException.class,
+                () -> registry.create("cam", SdpFixtures.chromeOffer(), hog));
+        assertTrue(e.getMessage().contains("192.0.2.70") && e.getMessage().contains("whep.max.sessions.per.address"),
+                e.getMessage());
+        assertEquals(limit, registry.size());
+        assertEquals(limit, transport.sessionCount(), "the refused offer opened no transport");
+        registry.create("cam", SdpFixtures.chromeOffer(), java.net.InetAddress.getByName("192.0.2.71"));
+        for (int i = 0; i <= limit; i++) {
+            registry.create("cam", SdpFixtures.chromeOffer(), java.net.InetAddress.getLoopbackAddress()); // not limited
+        }
+        assertTrue(registry.close("cam", first.session().id(), "DELETE"));
+        registry.create("cam", SdpFixtures.chromeOffer(), hog); // one ended: room for one more
+        assertThrows(SessionRegistry.TooManyFromAddressException.class,
+                () -> registry.create("cam", SdpFixtures.chromeOffer(), hog));
+    }
+
+    @Test
     void concurrentOffersNeverOvershootWhepMaxSessions() throws Exception {
         SessionSettings d = SessionSettings.DEFAULT;
         start(1000, new SessionSettings(d.maxPayload(), d.nackBufferPackets(), d.nackMaxAgeMs(),
                 d.senderReportIntervalMs(), d.connectTimeoutSeconds(), 5, d.gopCacheFrames(), d.catchUpPacketsPerMs(),
-                d.maxOfferBytes(), d.nackMaxRetransmitsPerSecond(), d.maxConnectingPerAddress()));
+                d.maxOfferBytes(), d.nackMaxRetransmitsPerSecond(), d.maxConnectingPerAddress(), d.maxSessionsPerAddress()));
         // Before: the limit was checked, then the session entered after the transport and the answer were made, so
         // offers arriving together (one per HTTP loop) all passed the check.
         assertEquals(5, offersAtOnce(32), "offers answered out of 32 at once, whep.max.sessions 5");

@@ -91,7 +91,7 @@ class WhepSessionLatencyTest {
     @Test
     void recordsEachLiveFrameOnceAndLeavesTheCatchUpBurstOut() throws Exception {
         Negotiation n = Negotiator.negotiate(new SdpParser().parse(SdpFixtures.chromeOffer()), null, false);
-        SessionSettings s = new SessionSettings(1200, 64, 1000, 100, 30, 10, 600, 32, 65536, 500, 10);
+        SessionSettings s = new SessionSettings(1200, 64, 1000, 100, 30, 10, 600, 32, 65536, 500, 10, 100);
         WhepSession session = new WhepSession("0123456789abcdef", "cam", n, s, ByteBufAllocator.DEFAULT, "cn",
                 new int[] {1, 2, 100, 0}, x -> { });
         ServerLatency latency = new ServerLatency();

@@ -147,7 +147,7 @@ class WhepSessionTest {
 
     private WhepSession session(AtomicReference<WhepSession> closedSeen, boolean opus) throws Exception {
         Negotiation n = Negotiator.negotiate(new SdpParser().parse(SdpFixtures.chromeOffer()), null, opus);
-        SessionSettings s = new SessionSettings(1200, 64, 1000, 100, 30, 10, 600, 32, 65536, 500, 10);
+        SessionSettings s = new SessionSettings(1200, 64, 1000, 100, 30, 10, 600, 32, 65536, 500, 10, 100);
         WhepSession session = new WhepSession("0123456789abcdef", "cam", n, s, ByteBufAllocator.DEFAULT, "cn",
                 new int[] {0x1111, 0x2222, 100, 0}, closedSeen::set);
         session.attach(transport);
