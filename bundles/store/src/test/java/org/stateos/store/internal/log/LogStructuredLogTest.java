@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -322,25 +323,12 @@ class LogStructuredLogTest {
         int threads = 8;
         int per = 150;
         LogStructuredLog log = create(32 << 20);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int tt = t;
-                fs.add(pool.submit(() -> {
-                    for (int i = 0; i < per; i++) {
-                        int n = tt * per + i;
-                        log.append(UNIT, key(n), ByteBuffer.wrap(value(n, 4000))).join();
-                    }
-                    return null;
-                }));
+        onThreads(threads, t -> {
+            for (int i = 0; i < per; i++) {
+                int n = t * per + i;
+                log.append(UNIT, key(n), ByteBuffer.wrap(value(n, 4000))).join();
             }
-            for (Future<?> f : fs) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         LogStats s = log.stats();
         assertEquals(threads * per, s.appends());
         assertTrue(s.meanBatchRecords() > 1.5, "appends were batched: " + s.meanBatchRecords());
@@ -367,33 +355,37 @@ class LogStructuredLogTest {
         LogStructuredLog log = LogStructuredLog.open(d, small);
         int threads = 6;
         int keys = 150;
+        onThreads(threads, t -> {
+            List<CompletableFuture<Void>> mine = new ArrayList<>();
+            for (int r = 0; r < keys; r++) {
+                int k = t * keys + r;
+                mine.add(log.append(UNIT, key(k), ByteBuffer.wrap(value(k, 1000))));
+                mine.add(r % 2 == 0 ? log.delete(UNIT, key(k)) : log.append(UNIT, key(k), ByteBuffer.wrap(value(-k, 900))));
+            }
+            CompletableFuture.allOf(mine.toArray(CompletableFuture[]::new)).join();
+        });
+        assertTrue(log.stats().meanBatchRecords() <= 2.0, "batches of at most two records: " + log.stats().meanBatchRecords());
+        assertSecondWriteWins(log, threads, keys);
+        log.crashForTesting();
+        try (LogStructuredLog again = LogStructuredLog.open(FileBlockDevice.open(file(), 0), small)) {
+            assertSecondWriteWins(again, threads, keys);
+        }
+    }
+
+    /** Runs {@code body} with each of 0..threads-1 on a thread of its own, and waits for all (60 s at most). */
+    private static void onThreads(int threads, IntConsumer body) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int tt = t;
-                fs.add(pool.submit(() -> {
-                    List<CompletableFuture<Void>> mine = new ArrayList<>();
-                    for (int r = 0; r < keys; r++) {
-                        int k = tt * keys + r;
-                        mine.add(log.append(UNIT, key(k), ByteBuffer.wrap(value(k, 1000))));
-                        mine.add(r % 2 == 0 ? log.delete(UNIT, key(k)) : log.append(UNIT, key(k), ByteBuffer.wrap(value(-k, 900))));
-                    }
-                    CompletableFuture.allOf(mine.toArray(CompletableFuture[]::new)).join();
-                    return null;
-                }));
+                fs.add(pool.submit(() -> body.accept(tt)));
             }
             for (Future<?> f : fs) {
                 f.get(60, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();
-        }
-        assertTrue(log.stats().meanBatchRecords() <= 2.0, "batches of at most two records: " + log.stats().meanBatchRecords());
-        assertSecondWriteWins(log, threads, keys);
-        log.crashForTesting();
-        try (LogStructuredLog again = LogStructuredLog.open(FileBlockDevice.open(file(), 0), small)) {
-            assertSecondWriteWins(again, threads, keys);
         }
     }
 
