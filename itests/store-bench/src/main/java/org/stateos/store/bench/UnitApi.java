@@ -106,15 +106,13 @@ final class UnitApi implements AutoCloseable {
      * completion (the store's read thread runs it: no thread of the caller's waits in between), as an asynchronous
      * server chains them. Completes when the deadline has passed, or with the first error.
      */
-    CompletableFuture<Void> chain(Supplier<byte[]> nextKey, long deadline,
-                                                       IntConsumer onUnit) {
+    CompletableFuture<Void> chain(Supplier<byte[]> nextKey, long deadline, IntConsumer onUnit) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         next(nextKey, deadline, onUnit, done);
         return done;
     }
 
-    private void next(Supplier<byte[]> nextKey, long deadline, IntConsumer onUnit,
-                      CompletableFuture<Void> done) {
+    private void next(Supplier<byte[]> nextKey, long deadline, IntConsumer onUnit, CompletableFuture<Void> done) {
         if (System.nanoTime() >= deadline) {
             done.complete(null);
             return;

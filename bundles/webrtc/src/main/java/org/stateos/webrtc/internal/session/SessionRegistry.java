@@ -212,12 +212,12 @@ public final class SessionRegistry {
         if (from != null && !from.isLoopbackAddress()) {
             // The limits are for remote peers: a process on the node (vendor code only) needs no offers to hurt it, and
             // the load client and fan-out benchmark open hundreds of viewers from 127.0.0.1.
-            int[] fromIt = sessionsFrom(from);
-            if (fromIt[1] >= settings.maxConnectingPerAddress()) {
+            FromAddress fromIt = sessionsFrom(from);
+            if (fromIt.connecting() >= settings.maxConnectingPerAddress()) {
                 // Without this one client fills the node with offers it never connects (each held until the ICE timeout).
                 throw TooManyFromAddressException.connecting(from, settings.maxConnectingPerAddress());
             }
-            if (fromIt[0] >= settings.maxSessionsPerAddress()) {
+            if (fromIt.all() >= settings.maxSessionsPerAddress()) {
                 // Without this one client that does connect (and keeps consent alive) takes every session of the node.
                 throw TooManyFromAddressException.sessions(from, settings.maxSessionsPerAddress());
             }
@@ -248,8 +248,12 @@ public final class SessionRegistry {
         return new Admitted(session, transport, answer);
     }
 
-    /** Sessions of {@code from}: {all, not connected yet} (a scan: at most whep.max.sessions, once per offer). */
-    private int[] sessionsFrom(InetAddress from) {
+    /** Sessions of one client address: all of them, and those not connected yet. */
+    private record FromAddress(int all, int connecting) {
+    }
+
+    /** The sessions of {@code from} (a scan: at most whep.max.sessions, once per offer). */
+    private FromAddress sessionsFrom(InetAddress from) {
         int all = 0;
         int connecting = 0;
         for (WhepSession s : sessions.values()) {
@@ -260,7 +264,7 @@ public final class SessionRegistry {
                 }
             }
         }
-        return new int[] {all, connecting};
+        return new FromAddress(all, connecting);
     }
 
     public Optional<WhepSession> get(String id) {

@@ -26,7 +26,8 @@ import org.stateos.webrtc.internal.session.SessionRegistry;
  *   <li>{@code POST /whep/<stream>} with an {@code application/sdp} offer: 201 with the answer and
  *       {@code Location: /whep/<stream>/<session>}; 404 no such stream, 400 bad SDP (the reason in the body),
  *       406 nothing in the offer fits the stream, 415 not SDP, 429 the client's address has
- *       {@code whep.max.connecting.per.address} sessions still connecting or {@code whep.max.sessions.per.address} sessions, 503 the node is full.</li>
+ *       {@code whep.max.connecting.per.address} sessions still connecting or {@code whep.max.sessions.per.address}
+ *       sessions, 503 the node is full.</li>
  *   <li>{@code DELETE /whep/<stream>/<session>}: 200, the session ends; 404 when there is no such session.</li>
  *   <li>{@code GET /whep/<stream>/<session>} (not part of WHEP): the session's video clock pair as JSON, for the
  *       player's latency readout; 503 before the first video packet.</li>
