@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 
 import com.google.gson.JsonObject;
@@ -458,27 +459,26 @@ public final class StoreBench {
                             long readDeadline = System.nanoTime() + sliceNanos;
                             long c1 = cpuNanos();
                             long t1 = System.nanoTime();
+                            IntConsumer unitRead = size -> { // a unit of the service's gets: checked and counted
+                                if (size != unitBytes) {
+                                    throw new IllegalStateException("get returned a unit of " + size + " bytes");
+                                }
+                                read.add(size);
+                                gets.increment();
+                            };
                             runThreads(readers, "get", r -> {
                                 SplittableRandom rnd = rnds[r];
                                 if (api != null && chainedUnitGets) {
-                                    api.chain(() -> keyArray[rnd.nextInt(keyArray.length)], readDeadline, size -> {
-                                        if (size != unitBytes) {
-                                            throw new IllegalStateException("get returned a unit of " + size + " bytes");
-                                        }
-                                        read.add(size);
-                                        gets.increment();
-                                    }).join();
+                                    api.chain(() -> keyArray[rnd.nextInt(keyArray.length)], readDeadline, unitRead).join();
                                     return;
                                 }
                                 while (System.nanoTime() < readDeadline) {
                                     byte[] key = keyArray[rnd.nextInt(keyArray.length)];
                                     if (api != null) {
-                                        int size = blockingUnitReads ? api.read(key) : api.get(key);
-                                        if (size != unitBytes) {
-                                            throw new IllegalStateException("get returned a unit of " + size + " bytes");
-                                        }
-                                        read.add(size);
-                                    } else if (copyGets) {
+                                        unitRead.accept(blockingUnitReads ? api.read(key) : api.get(key));
+                                        continue; // counted
+                                    }
+                                    if (copyGets) {
                                         ByteBuffer v = log.read(KIND, key);
                                         if (v == null || v.remaining() != unitBytes) {
                                             throw new IllegalStateException("get returned " + v);

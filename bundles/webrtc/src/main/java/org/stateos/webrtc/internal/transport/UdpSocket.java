@@ -223,8 +223,11 @@ final class UdpSocket implements DemuxTarget {
      * Since the socket opened: segmented calls, the datagrams they carried, and the bursts sent one datagram per
      * call because their segments were above the path's MTU.
      */
-    long[] segmentedSends() {
-        return new long[] {segmentedCalls.get(), segmentedDatagrams.get(), segmentsAboveMtu.get()};
+    record SegmentedSends(long calls, long datagrams, long aboveMtu) {
+    }
+
+    SegmentedSends segmentedSends() {
+        return new SegmentedSends(segmentedCalls.get(), segmentedDatagrams.get(), segmentsAboveMtu.get());
     }
 
     boolean segmentedSendsOn() {

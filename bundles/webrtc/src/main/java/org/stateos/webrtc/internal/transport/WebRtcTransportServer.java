@@ -216,10 +216,10 @@ public final class WebRtcTransportServer implements TransportService, AutoClosea
         long aboveMtu = 0;
         int on = 0;
         for (UdpSocket s : List.copyOf(sockets)) {
-            long[] c = s.segmentedSends();
-            calls += c[0];
-            datagrams += c[1];
-            aboveMtu += c[2];
+            UdpSocket.SegmentedSends c = s.segmentedSends();
+            calls += c.calls();
+            datagrams += c.datagrams();
+            aboveMtu += c.aboveMtu();
             on += s.segmentedSendsOn() ? 1 : 0;
         }
         String off = segmentationOff;

@@ -111,11 +111,11 @@ class SegmentedSendOverDeviceTest {
     void overAVethDeviceOneCallArrivesAsItsPacketsInOrder() throws Exception {
         UdpSocket socket = new UdpSocket(server, channel, javaChannel::send, SegmentedSender.on(javaChannel)::send);
         List<byte[]> sent = burst(socket, 1200, 1200, 1200, 1200, 1200, 1200, 1200, 1200, 1200, 1200, 333);
-        assertEquals(1, socket.segmentedSends()[0], "one sendmsg for the burst");
-        assertEquals(11, socket.segmentedSends()[1]);
+        assertEquals(1, socket.segmentedSends().calls(), "one sendmsg for the burst");
+        assertEquals(11, socket.segmentedSends().datagrams());
         assertReceived(sent);
         List<byte[]> keyframe = burst(socket, new int[60]); // more than one call's 63 KiB: two calls
-        assertEquals(3, socket.segmentedSends()[0]);
+        assertEquals(3, socket.segmentedSends().calls());
         assertReceived(keyframe);
         assertTrue(socket.segmentedSendsOn());
     }
@@ -143,16 +143,16 @@ class SegmentedSendOverDeviceTest {
             return sender.send(d, segment, t);
         });
         List<byte[]> first = burst(socket, 1200, 1200, 1200, 1200, 700);
-        assertEquals(0, socket.segmentedSends()[0]);
+        assertEquals(0, socket.segmentedSends().calls());
         assertReceived(first);
         List<byte[]> second = burst(socket, 1200, 1200, 1200);
         assertReceived(second);
         if (socket.segmentedSendsOn()) { // EMSGSIZE: only the bursts that do not fit go one by one
-            assertEquals(2, socket.segmentedSends()[2]);
+            assertEquals(2, socket.segmentedSends().aboveMtu());
             assertEquals(1, calls[0], "the second burst to that destination skips the call the kernel refused");
             List<byte[]> small = burst(socket, 900, 900, 900, 900); // 928-byte datagrams fit the link
             assertEquals(2, calls[0]);
-            assertEquals(1, socket.segmentedSends()[0], "small segments still leave in one call");
+            assertEquals(1, socket.segmentedSends().calls(), "small segments still leave in one call");
             assertReceived(small);
         } else { // EINVAL (older kernels): off for this socket
             assertTrue(server.sendMode().contains("refused by the kernel"), server.sendMode());
@@ -166,7 +166,7 @@ class SegmentedSendOverDeviceTest {
         UdpSocket socket = new UdpSocket(server, channel, javaChannel::send, SegmentedSender.on(javaChannel)::send);
         List<byte[]> first = burst(socket, 1200, 1200, 1200, 1200, 700);
         assertFalse(socket.segmentedSendsOn(), "segmentation off for this socket after the refusal");
-        assertEquals(0, socket.segmentedSends()[0]);
+        assertEquals(0, socket.segmentedSends().calls());
         assertTrue(server.sendMode().contains("refused by the kernel"), server.sendMode());
         assertReceived(first);
         List<byte[]> second = burst(socket, 1200, 1200, 1200);
@@ -181,7 +181,7 @@ class SegmentedSendOverDeviceTest {
         UdpSocket socket = new UdpSocket(server, channel, javaChannel::send, SegmentedSender.on(javaChannel)::send);
         List<byte[]> sent = burst(socket, 1200, 1200, 1200, 1200, 1200, 1200, 500);
         if (socket.segmentedSendsOn()) {
-            assertEquals(1, socket.segmentedSends()[0], "segmented in one call");
+            assertEquals(1, socket.segmentedSends().calls(), "segmented in one call");
         } else {
             assertTrue(server.sendMode().contains("refused by the kernel"), server.sendMode());
         }
