@@ -127,29 +127,41 @@ public final class Unit {
         if (b.length > maxBytes) {
             throw new MalformedUnitException("unit: " + b.length + " bytes, more than the maximum " + maxBytes);
         }
-        Wire.Reader r = new Wire.Reader(b, 0, b.length, "unit");
-        int version = r.u8();
-        if (version != ENCODING_VERSION) {
-            throw new MalformedUnitException("unit: encoding version " + version + ", only " + ENCODING_VERSION + " is known");
+        return ofParsed(b, Header.read(new Wire.Reader(b, 0, b.length, "unit")));
+    }
+
+    /** A unit of an encoding {@link Header#read} has parsed (the array is the unit's own from now on). */
+    static Unit ofParsed(byte[] encoding, Header h) {
+        return new Unit(encoding, h.type(), h.links(), h.payloadOffset());
+    }
+
+    /** What an encoding says before its payload: its type, its links and where the payload starts. */
+    record Header(String type, List<UnitId> links, int payloadOffset) {
+        /** Parses a whole encoding from the reader's position, refusing what is not canonical (see the class). */
+        static Header read(Wire.Reader r) throws MalformedUnitException {
+            int version = r.u8();
+            if (version != ENCODING_VERSION) {
+                throw new MalformedUnitException("unit: encoding version " + version + ", only " + ENCODING_VERSION + " is known");
+            }
+            int typeLength = (int) r.varint(MAX_TYPE_BYTES, "type length");
+            if (typeLength == 0) {
+                throw r.error("empty type");
+            }
+            String type = r.utf8(typeLength, "type");
+            int linkCount = (int) r.varint(MAX_LINKS, "link count");
+            r.need((long) linkCount * UnitId.LENGTH, "links");
+            UnitId[] links = new UnitId[linkCount];
+            for (int i = 0; i < linkCount; i++) {
+                links[i] = r.unitId("link " + i);
+            }
+            int payloadLength = (int) r.varint(Integer.MAX_VALUE, "payload length");
+            r.need(payloadLength, "payload");
+            int payloadOffset = r.pos();
+            if (payloadLength != r.remaining()) {
+                throw r.error((r.remaining() - payloadLength) + " trailing bytes after the payload");
+            }
+            return new Header(type, List.of(links), payloadOffset);
         }
-        int typeLength = (int) r.varint(MAX_TYPE_BYTES, "type length");
-        if (typeLength == 0) {
-            throw r.error("empty type");
-        }
-        String type = r.utf8(typeLength, "type");
-        int linkCount = (int) r.varint(MAX_LINKS, "link count");
-        r.need((long) linkCount * UnitId.LENGTH, "links");
-        UnitId[] links = new UnitId[linkCount];
-        for (int i = 0; i < linkCount; i++) {
-            links[i] = r.unitId("link " + i);
-        }
-        int payloadLength = (int) r.varint(Integer.MAX_VALUE, "payload length");
-        r.need(payloadLength, "payload");
-        int payloadOffset = r.pos();
-        if (payloadLength != r.remaining()) {
-            throw r.error((r.remaining() - payloadLength) + " trailing bytes after the payload");
-        }
-        return new Unit(b, type, List.of(links), payloadOffset);
     }
 
     /** The multihash of the encoding (computed once). */

@@ -1,5 +1,6 @@
 package org.stateos.store;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -37,6 +38,13 @@ public final class UnitId implements Comparable<UnitId> {
     public static UnitId of(byte[] bytes, int offset, int length) {
         MessageDigest sha = sha256();
         sha.update(bytes, offset, length);
+        return fromDigest(sha.digest());
+    }
+
+    /** The id of the canonical encoding in {@code canonicalEncoding}'s remaining bytes (its position is not moved). */
+    public static UnitId of(ByteBuffer canonicalEncoding) {
+        MessageDigest sha = sha256();
+        sha.update(canonicalEncoding.duplicate());
         return fromDigest(sha.digest());
     }
 

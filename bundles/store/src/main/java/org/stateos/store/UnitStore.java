@@ -44,6 +44,16 @@ public interface UnitStore {
      */
     Optional<Unit> read(UnitId id) throws IOException;
 
+    /**
+     * As {@link #read}, without copying the unit out of the memory it was read into: for a reader that uses each
+     * unit's bytes once and at once (sends, hashes or parses them) and closes the view. A unit in the cache is
+     * viewed there; one read from the device is not put in the cache, so a reader streaming many units once does
+     * not push out those others read again. A 256 KiB unit costs a CRC32C pass and no allocation of its size
+     * ({@code read}: also a zeroed array and a copy). Empty when this node does not hold it; corrupt data throws
+     * {@link CorruptUnitException}, as {@code read} does.
+     */
+    Optional<UnitView> readView(UnitId id) throws IOException;
+
     CompletionStage<Boolean> has(UnitId id);
 
     /** Sets a stored unit's retention (e.g. unpins it); completes with false when the unit is not held. */

@@ -27,14 +27,21 @@ final class Wire {
         return pos;
     }
 
-    /** A cursor over bytes that checks every read against what is left. */
+    /**
+     * A cursor over bytes that checks every read against what is left. It reads a buffer by absolute index (a heap
+     * array wrapped, or a unit viewed in the store's read buffer), never moving the buffer's own position.
+     */
     static final class Reader {
-        private final byte[] b;
+        private final ByteBuffer b;
         private int pos;
         private final int end;
         private final String what;
 
         Reader(byte[] b, int pos, int end, String what) {
+            this(ByteBuffer.wrap(b), pos, end, what);
+        }
+
+        Reader(ByteBuffer b, int pos, int end, String what) {
             this.b = b;
             this.pos = pos;
             this.end = end;
@@ -57,7 +64,7 @@ final class Wire {
             if (pos >= end) {
                 throw error("truncated");
             }
-            return b[pos++] & 0xff;
+            return b.get(pos++) & 0xff;
         }
 
         /** A minimal unsigned LEB128 varint of at most {@code max}; refuses overlong and non-minimal forms. */
@@ -73,7 +80,7 @@ final class Wire {
                     pos = start;
                     throw error(field + ": truncated varint");
                 }
-                int x = b[pos++] & 0xff;
+                int x = b.get(pos++) & 0xff;
                 if (shift == 63 && (x & 0x7e) != 0) {
                     pos = start;
                     throw error(field + ": varint overflows 64 bits");
@@ -104,7 +111,7 @@ final class Wire {
         byte[] bytes(int n, String field) throws MalformedUnitException {
             need(n, field);
             byte[] out = new byte[n];
-            System.arraycopy(b, pos, out, 0, n);
+            b.get(pos, out);
             pos += n;
             return out;
         }
@@ -116,7 +123,7 @@ final class Wire {
                 s = StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(b, pos, n)).toString();
+                        .decode(b.slice(pos, n)).toString();
             } catch (CharacterCodingException e) {
                 throw error(field + " is not well-formed UTF-8");
             }
@@ -130,8 +137,10 @@ final class Wire {
 
         UnitId unitId(String field) throws MalformedUnitException {
             need(UnitId.LENGTH, field);
+            byte[] multihash = new byte[UnitId.LENGTH];
+            b.get(pos, multihash);
             try {
-                UnitId id = UnitId.fromBytes(b, pos, UnitId.LENGTH);
+                UnitId id = UnitId.fromBytes(multihash);
                 pos += UnitId.LENGTH;
                 return id;
             } catch (IllegalArgumentException e) {
@@ -143,7 +152,7 @@ final class Wire {
             need(8, "u64");
             long v = 0;
             for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (b[pos++] & 0xff);
+                v = (v << 8) | (b.get(pos++) & 0xff);
             }
             return v;
         }

@@ -4,5 +4,5 @@
  * See the bundle's README for the byte-exact encodings.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.stateos.store;

@@ -2,9 +2,11 @@ package org.stateos.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -79,6 +81,46 @@ class UnitEncodingTest {
         MalformedUnitException e = assertThrows(MalformedUnitException.class,
                 () -> Unit.decode(hex(hexBytes), Unit.DEFAULT_MAX_BYTES));
         assertTrue(e.getMessage().contains(expect), e.getMessage());
+        // viewed where it was read (a direct buffer, as the engine's), the same bytes are refused for the same reason
+        MalformedUnitException v = assertThrows(MalformedUnitException.class,
+                () -> UnitView.decode(UnitId.of(new byte[0]), direct(hex(hexBytes)), Unit.DEFAULT_MAX_BYTES, null));
+        assertEquals(e.getMessage(), v.getMessage());
+    }
+
+    private static ByteBuffer direct(byte[] b) {
+        return ByteBuffer.allocateDirect(b.length).put(b).flip();
+    }
+
+    @Test
+    void aViewOfAnEncodingIsTheUnitDecodedFromIt() throws Exception {
+        Unit hello = Unit.decode(hex(HELLO_HEX), Unit.DEFAULT_MAX_BYTES);
+        ByteBuffer read = ByteBuffer.allocateDirect(64);
+        read.position(7).put(hex(TOMBSTONE_HEX)).flip().position(7); // a record's value inside a larger read buffer
+        boolean[] released = new boolean[1];
+        UnitView t = UnitView.decode(UnitId.parse(TOMBSTONE_ID), read, 1024, () -> released[0] = true);
+        assertEquals(7, read.position(), "the buffer's position is not moved");
+        assertTrue(t.isTombstone());
+        assertEquals(List.of(hello.id()), t.links());
+        assertEquals(0, t.payloadSize());
+        assertEquals(ByteBuffer.wrap(hex(TOMBSTONE_HEX)), t.encoding());
+        assertTrue(t.encoding().isReadOnly() && t.payload().isReadOnly());
+        assertEquals(Unit.tombstone(List.of(hello.id())), t.toUnit());
+        t.close();
+        assertTrue(released[0]);
+        released[0] = false;
+        t.close();
+        assertFalse(released[0], "released once");
+
+        UnitView h = UnitView.of(hello);
+        assertEquals(hello.id(), h.id());
+        assertEquals(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), h.payload());
+        assertEquals(hello.encodedSize(), h.encodedSize());
+        h.close();
+        assertThrows(IllegalStateException.class, h::payload);
+
+        byte[] big = Unit.of("a", new byte[2000]).encode();
+        assertTrue(assertThrows(MalformedUnitException.class, () -> UnitView.decode(UnitId.of(big), direct(big), 1024, null))
+                .getMessage().contains("more than the maximum"));
     }
 
     @Test

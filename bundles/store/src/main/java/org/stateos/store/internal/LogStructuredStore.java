@@ -44,6 +44,7 @@ import org.stateos.store.TimeIndex;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
 import org.stateos.store.UnitStore;
+import org.stateos.store.UnitView;
 import org.stateos.store.internal.log.BlockDevice;
 import org.stateos.store.internal.log.DeviceFormatException;
 import org.stateos.store.internal.log.FileBlockDevice;
@@ -262,6 +263,11 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
     @Override
     public Optional<Unit> read(UnitId id) throws IOException {
         return core().read(id);
+    }
+
+    @Override
+    public Optional<UnitView> readView(UnitId id) throws IOException {
+        return core().readView(id);
     }
 
     @Override

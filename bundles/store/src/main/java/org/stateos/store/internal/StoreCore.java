@@ -66,6 +66,7 @@ import org.stateos.store.UnitId;
 import org.stateos.store.UnitNotFoundException;
 import org.stateos.store.UnitStore;
 import org.stateos.store.UnitTooLargeException;
+import org.stateos.store.UnitView;
 import org.stateos.store.internal.log.CorruptRecordException;
 import org.stateos.store.internal.log.LogFullException;
 import org.stateos.store.internal.log.RecordLog;
@@ -542,6 +543,25 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         return Optional.ofNullable(loadMissed(id));
     }
 
+    @Override
+    public Optional<UnitView> readView(UnitId id) throws IOException {
+        if (closed) {
+            throw new StoreClosedException("the unit store is closed");
+        }
+        Unit cached = cache.get(id);   // counted as read counts it; a miss is read from the device and not cached
+        if (cached != null) {
+            touchLastAccess(id);
+            return Optional.of(UnitView.of(cached));
+        }
+        ensureOpen();
+        UnitView v = viewVerified(id);
+        if (v == null) {
+            return Optional.empty();
+        }
+        touchLastAccess(id);
+        return Optional.of(v);
+    }
+
     /** The verified unit, or null when not held. */
     Unit load(UnitId id) throws IOException {
         ensureOpen();
@@ -579,31 +599,50 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         }
     }
 
-    /**
-     * Reads from the log (not the cache) and decodes, with one copy (the engine's read buffer into the unit's
-     * array). The engine has checked the record's CRC32C and that its key is {@code id}; with
-     * {@link StoreSettings#hashOnRead} the bytes are also hashed against the id. Off by default, as IPFS's
-     * blockstore leaves its HashOnRead off: the CRC catches the device's corruption, the SHA-256 would add a
-     * quarter to a 256 KiB get's time, and units from peers and store:fsck are always hashed.
-     */
+    /** Reads from the log (not the cache) and decodes, with one copy: the engine's read buffer into the unit's array. */
     private Unit readVerified(UnitId id) throws IOException {
-        Unit u;
-        try (RecordView v = log.readView(RecordKinds.UNIT, id.bytes())) {
-            if (v == null) {
-                return null;
-            }
-            u = Unit.decode(v.value(), Integer.MAX_VALUE);
+        try (UnitView v = viewVerified(id)) {
+            return v == null ? null : v.toUnit();
+        }
+    }
+
+    /**
+     * Reads from the log (not the cache) and parses the unit where the engine read it; the caller closes the view.
+     * The engine has checked the record's CRC32C and that its key is {@code id}; with {@link StoreSettings#hashOnRead}
+     * the bytes are also hashed against the id. Off by default, as IPFS's blockstore leaves its HashOnRead off: the
+     * CRC catches the device's corruption, the SHA-256 would add a quarter to a 256 KiB get's time, and units from
+     * peers and store:fsck are always hashed.
+     */
+    private UnitView viewVerified(UnitId id) throws IOException {
+        RecordView record;
+        try {
+            record = log.readView(RecordKinds.UNIT, id.bytes());
         } catch (CorruptRecordException e) {
             corruptReads.incrementAndGet();
             throw new CorruptUnitException(id, "unit " + id + ": stored record fails its checksum (" + e.getMessage() + ")", e);
+        }
+        if (record == null) {
+            return null;
+        }
+        boolean lent = false;
+        try {
+            UnitView v = UnitView.decode(id, record.value(), Integer.MAX_VALUE, record::close);
+            if (settings.hashOnRead()) {
+                UnitId actual = UnitId.of(v.encoding());
+                if (!id.equals(actual)) {
+                    throw hashMismatch(id, actual);
+                }
+            }
+            lent = true;
+            return v;
         } catch (MalformedUnitException e) {
             corruptReads.incrementAndGet();
             throw new CorruptUnitException(id, "unit " + id + ": stored bytes do not decode: " + e.getMessage(), e);
+        } finally {
+            if (!lent) {
+                record.close();
+            }
         }
-        if (settings.hashOnRead() && !id.equals(u.id())) { // (without it, u.id() hashes only if a caller asks)
-            throw hashMismatch(id, u);
-        }
-        return u;
     }
 
     @Override
@@ -640,14 +679,14 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         }
         if (!settings.hashOnRead() && !id.equals(u.id())) {
             cache.remove(id);
-            throw hashMismatch(id, u);
+            throw hashMismatch(id, u.id());
         }
         return u;
     }
 
-    private CorruptUnitException hashMismatch(UnitId id, Unit u) {
+    private CorruptUnitException hashMismatch(UnitId id, UnitId actual) {
         corruptReads.incrementAndGet();
-        return new CorruptUnitException(id, "unit " + id + ": stored bytes hash to " + u.id() + ", not to the id");
+        return new CorruptUnitException(id, "unit " + id + ": stored bytes hash to " + actual + ", not to the id");
     }
 
     // ---------------------------------------------------------------- heads

@@ -1,5 +1,6 @@
 package org.stateos.store.fuzz;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -14,6 +15,7 @@ import org.stateos.store.ObjectId;
 import org.stateos.store.SignedHead;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
+import org.stateos.store.UnitView;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.stateos.testsupport.EphemeralIdentity;
@@ -53,6 +55,7 @@ class UnitCodecFuzzTest {
     @MethodSource("units")
     @FuzzTest(maxDuration = "10m")
     void unit(byte[] data) {
+        UnitView view = viewOrRefusal(data);
         Unit u;
         try {
             u = Unit.decode(data, MAX_UNIT_BYTES);
@@ -60,7 +63,17 @@ class UnitCodecFuzzTest {
             if (e.getMessage() == null || e.getMessage().isEmpty()) {
                 throw new IllegalStateException("refusal without a reason", e);
             }
+            if (view != null) {
+                throw new IllegalStateException("decode refuses (" + e.getMessage() + ") what a view accepts");
+            }
             return;
+        }
+        if (view == null) {
+            throw new IllegalStateException("a view refuses what decode accepts");
+        }
+        if (!view.type().equals(u.type()) || !view.links().equals(u.links()) || !view.payload().equals(u.payload())
+                || !view.toUnit().equals(u)) {
+            throw new IllegalStateException("a view of the bytes is not the unit they decode to");
         }
         if (data.length > MAX_UNIT_BYTES) {
             throw new IllegalStateException("decoded " + data.length + " bytes over the " + MAX_UNIT_BYTES + " cap");
@@ -70,6 +83,19 @@ class UnitCodecFuzzTest {
         }
         if (!u.id().equals(UnitId.of(data))) {
             throw new IllegalStateException("id is not the hash of the encoding");
+        }
+    }
+
+    /** The unit parsed where it lies (a direct buffer, as the store views its read buffer), or null when refused. */
+    private static UnitView viewOrRefusal(byte[] data) {
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(data).flip();
+        try {
+            return UnitView.decode(UnitId.of(data), direct, MAX_UNIT_BYTES, null);
+        } catch (MalformedUnitException e) {
+            if (e.getMessage() == null || e.getMessage().isEmpty()) {
+                throw new IllegalStateException("refusal without a reason", e);
+            }
+            return null;
         }
     }
 

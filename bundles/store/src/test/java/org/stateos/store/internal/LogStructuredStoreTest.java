@@ -24,6 +24,7 @@ import org.stateos.store.PutOptions;
 import org.stateos.store.StoreClosedException;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
+import org.stateos.store.UnitView;
 import org.stateos.testsupport.EphemeralIdentity;
 
 /** The DS component over the real engine on a file in a temporary directory. */
@@ -99,4 +100,34 @@ class LogStructuredStoreTest {
                 LogStructuredStore.resolve("${karaf.data}/store/store.img", "/opt/esr/data"));
     }
 
+
+    @Test
+    void viewsOfTheEnginesReadBuffersShowEachUnitAndRefuseOnceTheBufferIsLentOn() throws Exception {
+        StoreConfig cfg = config(Map.of("device_path", dir + "/store/store.img", "device_size_bytes", 256L << 20,
+                "cache_unit_bytes", 0L)); // no cache: every view reads the device into a pooled buffer
+        LogStructuredStore s = new LogStructuredStore(cfg, new EphemeralIdentity());
+        assertTrue(s.isOpen(), s.problem());
+        Random random = new Random(7);
+        Unit[] units = new Unit[3];
+        for (int i = 0; i < units.length; i++) {
+            byte[] payload = new byte[256 * 1024];
+            random.nextBytes(payload);
+            units[i] = Unit.of("media/test", payload);
+            s.put(units[i]).toCompletableFuture().join();
+        }
+        UnitView kept = s.readView(units[0].id()).orElseThrow(); // never closed: costs its buffer, breaks nothing
+        UnitView first = s.readView(units[1].id()).orElseThrow();
+        assertEquals(units[1].payload(), first.payload());
+        first.close();
+        for (int round = 0; round < 40; round++) { // more reads than the pool holds, each reusing a returned buffer
+            Unit u = units[round % units.length];
+            try (UnitView v = s.readView(u.id()).orElseThrow()) {
+                assertEquals(u.payload(), v.payload(), "round " + round);
+                assertEquals(u, v.toUnit());
+            }
+        }
+        assertEquals(units[0].payload(), kept.payload());
+        assertThrows(IllegalStateException.class, first::payload);
+        s.close();
+    }
 }

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.stateos.store.internal.log.CorruptRecordException;
 import org.stateos.store.internal.log.LogFullException;
 import org.stateos.store.internal.log.LogStats;
 import org.stateos.store.internal.log.RecordLog;
+import org.stateos.store.internal.log.RecordView;
 
 /**
  * A test-only RecordLog in memory: appends complete at once (or are held back on demand), a capacity in value
@@ -97,6 +99,35 @@ final class MemoryRecordLog implements RecordLog {
         }
         byte[] v = records.get(kk);
         return v == null ? null : ByteBuffer.wrap(v.clone());
+    }
+
+    /** Views lent by {@link #readView} and not closed yet: the store must give back every buffer it borrows. */
+    final AtomicInteger lentViews = new AtomicInteger();
+
+    @Override
+    public RecordView readView(byte kind, byte[] key) throws IOException {
+        ByteBuffer v = read(kind, key);
+        if (v == null) {
+            return null;
+        }
+        lentViews.incrementAndGet();
+        ByteBuffer ro = v.asReadOnlyBuffer();
+        return new RecordView() {
+            private boolean closed;
+
+            @Override
+            public ByteBuffer value() {
+                return ro;
+            }
+
+            @Override
+            public synchronized void close() {
+                if (!closed) {
+                    closed = true;
+                    lentViews.decrementAndGet();
+                }
+            }
+        };
     }
 
     @Override

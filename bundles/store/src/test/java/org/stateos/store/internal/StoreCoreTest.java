@@ -51,6 +51,7 @@ import org.stateos.store.StoreFullException;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
 import org.stateos.store.UnitTooLargeException;
+import org.stateos.store.UnitView;
 import org.stateos.testsupport.EphemeralIdentity;
 
 class StoreCoreTest {
@@ -473,6 +474,62 @@ class StoreCoreTest {
 
         store.close();
         assertThrows(StoreClosedException.class, () -> store.read(a));
+    }
+
+    @Test
+    void readViewIsReadWithoutACopyAndGivesEveryBufferBack() throws IOException {
+        UnitId link = put(text("linked"));
+        Unit u = text("view me", link);
+        UnitId a = put(u);
+        store = open(); // a fresh store: nothing cached
+        UnitView v = store.readView(a).orElseThrow();
+        assertEquals(Thread.currentThread().getName(), log.lastReadThread, "the device read ran on the caller's thread");
+        assertEquals(1, log.lentViews.get(), "the view holds the engine's buffer");
+        assertEquals(a, v.id());
+        assertEquals("text/plain", v.type());
+        assertEquals(List.of(link), v.links());
+        assertEquals(u.payload(), v.payload());
+        assertEquals(u.encoding(), v.encoding());
+        assertEquals(u, v.toUnit());
+        v.close();
+        v.close(); // harmless
+        assertEquals(0, log.lentViews.get(), "closing gave the buffer back");
+        IllegalStateException closed = assertThrows(IllegalStateException.class, v::payload);
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        assertThrows(IllegalStateException.class, v::encoding);
+
+        // a view does not fill the cache: the next one reads the device again; a unit cached by read is viewed there
+        log.lastReadThread = null;
+        store.readView(a).orElseThrow().close();
+        assertEquals(Thread.currentThread().getName(), log.lastReadThread);
+        store.read(a);
+        log.lastReadThread = null;
+        try (UnitView cached = store.readView(a).orElseThrow()) {
+            assertEquals(u.payload(), cached.payload());
+        }
+        assertEquals(null, log.lastReadThread, "served from the cache");
+        assertTrue(store.readView(UnitId.of(new byte[] {9})).isEmpty());
+
+        // corrupt bytes are thrown as read throws them (checksum, encoding, hash), and no buffer is kept
+        Unit crc = text("bad checksum");
+        Unit form = text("bad encoding");
+        Unit hash = text("bad hash");
+        put(crc);
+        put(form);
+        put(hash);
+        settings = settings.withHashOnRead(true);
+        StoreCore fresh = open();
+        log.corruptCrc(RecordKinds.UNIT, crc.id().bytes());
+        log.flip(RecordKinds.UNIT, form.id().bytes(), 0);
+        log.flip(RecordKinds.UNIT, hash.id().bytes(), hash.encodedSize() - 1);
+        assertTrue(assertThrows(CorruptUnitException.class, () -> fresh.readView(crc.id())).getMessage().contains("checksum"));
+        assertTrue(assertThrows(CorruptUnitException.class, () -> fresh.readView(form.id())).getMessage().contains("do not decode"));
+        assertTrue(assertThrows(CorruptUnitException.class, () -> fresh.readView(hash.id())).getMessage().contains("hash to"));
+        assertEquals(3, fresh.stats().corruptReads());
+        assertEquals(0, log.lentViews.get(), "a refused read gives its buffer back");
+
+        store.close();
+        assertThrows(StoreClosedException.class, () -> store.readView(a));
     }
 
     @Test

@@ -66,14 +66,29 @@ public final class StoreBench {
     private final long writeBytes;
     private final boolean keep;
     private final boolean copyGets;
-    /** --api=units: UnitStore.read on the reader's own thread instead of UnitStore.get (the store's read threads). */
-    private final boolean blockingUnitReads;
-    /**
-     * --api=units --unit-get=chain: UnitStore.get as an asynchronous caller uses it, each reader's next get issued from
-     * the previous one's completion (on the store's read thread), one in flight per reader; the reader thread only
-     * waits for its chain to end with the slice.
-     */
-    private final boolean chainedUnitGets;
+    /** --unit-get: which of the service's reads the get phase of --api=units measures. */
+    enum UnitGet {
+        /** UnitStore.get, the reader thread blocking on each: the store's read threads read, the reader is woken. */
+        GET("UnitStore.get: read threads, CRC32C, one copy"),
+        /** UnitStore.read on the reader's own thread. */
+        READ("UnitStore.read: on the reader's thread, CRC32C, one copy"),
+        /**
+         * UnitStore.get as an asynchronous caller uses it, each reader's next get issued from the previous one's
+         * completion (on the store's read thread), one in flight per reader; the reader thread only waits for its
+         * chain to end with the slice.
+         */
+        CHAIN("UnitStore.get chained: each next get from the last one's completion, CRC32C, one copy"),
+        /** UnitStore.readView on the reader's own thread: the unit parsed in the engine's read buffer, no copy. */
+        VIEW("UnitStore.readView: on the reader's thread, CRC32C, no copy");
+
+        final String description;
+
+        UnitGet(String description) {
+            this.description = description;
+        }
+    }
+
+    private final UnitGet unitGet;
     /** Measure through the store's service (UnitStore: units, ids, the read threads) rather than its engine. */
     private final boolean unitsApi;
     /** SCHED_FIFO priority of the log's threads, as the store component asks for it (log.realtime.priority). */
@@ -103,12 +118,11 @@ public final class StoreBench {
             case "copy" -> true;
             default -> throw new IllegalArgumentException("--get=view|copy");
         };
-        String unitGet = o.getOrDefault("unit-get", "get");
-        if (!List.of("get", "read", "chain").contains(unitGet)) {
-            throw new IllegalArgumentException("--unit-get=get|read|chain");
+        try {
+            unitGet = UnitGet.valueOf(o.getOrDefault("unit-get", "get").toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--unit-get=get|read|chain|view");
         }
-        blockingUnitReads = unitGet.equals("read");
-        chainedUnitGets = unitGet.equals("chain");
         unitsApi = switch (o.getOrDefault("api", "engine")) {
             case "units" -> true;
             case "engine" -> false;
@@ -124,7 +138,7 @@ public final class StoreBench {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
-                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read|chain] [--realtime=5] [--keep=true]");
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read|chain|view] [--realtime=5] [--keep=true]");
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -468,14 +482,18 @@ public final class StoreBench {
                             };
                             runThreads(readers, "get", r -> {
                                 SplittableRandom rnd = rnds[r];
-                                if (api != null && chainedUnitGets) {
+                                if (api != null && unitGet == UnitGet.CHAIN) {
                                     api.chain(() -> keyArray[rnd.nextInt(keyArray.length)], readDeadline, unitRead).join();
                                     return;
                                 }
                                 while (System.nanoTime() < readDeadline) {
                                     byte[] key = keyArray[rnd.nextInt(keyArray.length)];
                                     if (api != null) {
-                                        unitRead.accept(blockingUnitReads ? api.read(key) : api.get(key));
+                                        unitRead.accept(switch (unitGet) {
+                                            case READ -> api.read(key);
+                                            case VIEW -> api.view(key);
+                                            default -> api.get(key);
+                                        });
                                         continue; // counted
                                     }
                                     if (copyGets) {
@@ -759,9 +777,7 @@ public final class StoreBench {
     private long runCounter;
 
     private String getPath() {
-        return unitsApi ? (blockingUnitReads ? "UnitStore.read: on the reader's thread, CRC32C, one copy"
-                : chainedUnitGets ? "UnitStore.get chained: each next get from the last one's completion, CRC32C, one copy"
-                : "UnitStore.get: read threads, CRC32C, one copy") : copyGets ? "engine read(): copied" : "engine readView(): no copy";
+        return unitsApi ? unitGet.description : copyGets ? "engine read(): copied" : "engine readView(): no copy";
     }
 
     private static byte[] bytesOf(ByteBuffer b) {

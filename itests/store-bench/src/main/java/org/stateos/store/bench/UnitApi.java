@@ -95,6 +95,16 @@ final class UnitApi implements AutoCloseable {
         }
     }
 
+    /** The unit's encoded size, viewed where the store read it (the view closed at once: its buffer goes back). */
+    int view(byte[] id) {
+        try (org.stateos.store.UnitView v = store.readView(UnitId.fromBytes(id))
+                .orElseThrow(() -> new IllegalStateException("a unit the bench put is missing"))) {
+            return v.encodedSize();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The unit's encoded size, read through the store's get. */
     int get(byte[] id) {
         Optional<Unit> u = store.get(UnitId.fromBytes(id)).toCompletableFuture().join();
