@@ -18,6 +18,7 @@ import org.stateos.store.StoreException;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
 import org.stateos.store.UnitNotFoundException;
+import org.stateos.store.UnitView;
 
 /**
  * Large objects as Merkle trees of units.
@@ -39,10 +40,13 @@ final class Merkle {
 
     private Merkle() {}
 
-    /** Reads a unit by id, verified; throws UnitNotFoundException or CorruptUnitException. */
+    /**
+     * Reads a unit by id, verified against it, as a view the stream closes once it has used it; throws
+     * UnitNotFoundException or CorruptUnitException.
+     */
     @FunctionalInterface
     interface Fetcher {
-        Unit fetch(UnitId id) throws IOException;
+        UnitView fetch(UnitId id) throws IOException;
     }
 
     record Entry(UnitId id, long size) {}
@@ -58,8 +62,8 @@ final class Merkle {
     }
 
     /** The children's sizes of a node, checked against its links. */
-    static long[] childSizes(Unit node) throws MalformedUnitException {
-        Bytes.In in = new Bytes.In(node.payloadBytes(), "blob node " + node.id().shortForm());
+    static long[] childSizes(UnitId id, Unit node) throws MalformedUnitException {
+        Bytes.In in = new Bytes.In(node.payloadBytes(), "blob node " + id.shortForm());
         int n = node.links().size();
         if (n == 0) {
             throw in.error("node without children");
@@ -159,13 +163,17 @@ final class Merkle {
         all.add(f);
     }
 
-    /** Opens a verified stream over the object whose root is {@code root}. */
+    /**
+     * Opens a verified stream over the object whose root is {@code root}. Leaves are read as views and copied once,
+     * straight into the reader's array; the stream holds at most one (closing it gives it back).
+     */
     static InputStream open(UnitId root, Fetcher fetcher) throws IOException {
-        Unit u = fetcher.fetch(root);
-        if (!LEAF.equals(u.type()) && !NODE.equals(u.type())) {
-            throw new StoreException("unit " + root + " is a " + u.type() + ", not a blob (" + LEAF + " or " + NODE + ")");
+        UnitView v = fetcher.fetch(root);
+        if (!LEAF.equals(v.type()) && !NODE.equals(v.type())) {
+            v.close();
+            throw new StoreException("unit " + root + " is a " + v.type() + ", not a blob (" + LEAF + " or " + NODE + ")");
         }
-        return new BlobStream(root, u, fetcher);
+        return new BlobStream(root, v, fetcher);
     }
 
     /** Depth-first over the tree, fetching and checking one unit at a time. */
@@ -173,67 +181,78 @@ final class Merkle {
         private final UnitId root;
         private final Fetcher fetcher;
         private final Deque<Frame> stack = new ArrayDeque<>();
-        private ByteBuffer leaf;
+        private UnitView leafView;  // the current leaf, held until the stream moves past it or closes
+        private ByteBuffer leaf;    // its payload, consumed as the stream is read
         private long offset;        // object bytes before the current leaf's start + consumed
         private long piece = -1;    // index of the current leaf
         private IOException failed;
 
         private static final class Frame {
-            final Unit node;
+            final List<UnitId> children;
             final long[] sizes;
             final long start;
             int next;
             long childStart;
 
-            Frame(Unit node, long[] sizes, long start) {
-                this.node = node;
+            Frame(List<UnitId> children, long[] sizes, long start) {
+                this.children = children;
                 this.sizes = sizes;
                 this.start = start;
                 this.childStart = start;
             }
         }
 
-        BlobStream(UnitId root, Unit first, Fetcher fetcher) throws IOException {
+        BlobStream(UnitId root, UnitView first, Fetcher fetcher) throws IOException {
             this.root = root;
             this.fetcher = fetcher;
             enter(first, -1, 0, 0);
         }
 
-        private void enter(Unit u, long expectedSize, long start, int depth) throws IOException {
-            if (LEAF.equals(u.type())) {
-                piece++;
-                if (expectedSize >= 0 && u.payloadSize() != expectedSize) {
-                    throw fail(new CorruptUnitException(u.id(), where(start, expectedSize) + ": leaf " + u.id()
-                            + " holds " + u.payloadSize() + " bytes, its parent says " + expectedSize));
-                }
-                if (!u.links().isEmpty()) {
-                    throw fail(new CorruptUnitException(u.id(), where(start, u.payloadSize()) + ": leaf " + u.id() + " has links"));
-                }
-                leaf = u.payload();
-                return;
-            }
-            if (!NODE.equals(u.type())) {
-                throw fail(new CorruptUnitException(u.id(), "tree node at byte " + start + " of blob " + root + ": unit "
-                        + u.id() + " is a " + u.type()));
-            }
-            if (depth >= MAX_DEPTH) {
-                throw fail(new CorruptUnitException(u.id(), "blob " + root + " is deeper than " + MAX_DEPTH + " levels"));
-            }
-            long[] sizes;
+        /** Takes {@code v}: keeps it as the current leaf, or reads it as a node and closes it. */
+        private void enter(UnitView v, long expectedSize, long start, int depth) throws IOException {
+            boolean kept = false;
             try {
-                sizes = childSizes(u);
-            } catch (MalformedUnitException e) {
-                throw fail(new CorruptUnitException(u.id(), "tree node at byte " + start + " of blob " + root + ": " + e.getMessage(), e));
+                if (LEAF.equals(v.type())) {
+                    piece++;
+                    if (expectedSize >= 0 && v.payloadSize() != expectedSize) {
+                        throw fail(new CorruptUnitException(v.id(), where(start, expectedSize) + ": leaf " + v.id()
+                                + " holds " + v.payloadSize() + " bytes, its parent says " + expectedSize));
+                    }
+                    if (!v.links().isEmpty()) {
+                        throw fail(new CorruptUnitException(v.id(), where(start, v.payloadSize()) + ": leaf " + v.id() + " has links"));
+                    }
+                    leafView = v;
+                    leaf = v.payload();
+                    kept = true;
+                    return;
+                }
+                if (!NODE.equals(v.type())) {
+                    throw fail(new CorruptUnitException(v.id(), "tree node at byte " + start + " of blob " + root + ": unit "
+                            + v.id() + " is a " + v.type()));
+                }
+                if (depth >= MAX_DEPTH) {
+                    throw fail(new CorruptUnitException(v.id(), "blob " + root + " is deeper than " + MAX_DEPTH + " levels"));
+                }
+                long[] sizes;
+                try {
+                    sizes = childSizes(v.id(), v.toUnit());
+                } catch (MalformedUnitException e) {
+                    throw fail(new CorruptUnitException(v.id(), "tree node at byte " + start + " of blob " + root + ": " + e.getMessage(), e));
+                }
+                long sum = 0;
+                for (long s : sizes) {
+                    sum += s;
+                }
+                if (expectedSize >= 0 && sum != expectedSize) {
+                    throw fail(new CorruptUnitException(v.id(), "tree node " + v.id() + " at byte " + start + " of blob " + root
+                            + " covers " + sum + " bytes, its parent says " + expectedSize));
+                }
+                stack.push(new Frame(v.links(), sizes, start));
+            } finally {
+                if (!kept) {
+                    v.close();
+                }
             }
-            long sum = 0;
-            for (long s : sizes) {
-                sum += s;
-            }
-            if (expectedSize >= 0 && sum != expectedSize) {
-                throw fail(new CorruptUnitException(u.id(), "tree node " + u.id() + " at byte " + start + " of blob " + root
-                        + " covers " + sum + " bytes, its parent says " + expectedSize));
-            }
-            stack.push(new Frame(u, sizes, start));
         }
 
         private String where(long start, long size) {
@@ -245,8 +264,18 @@ final class Merkle {
             return e;
         }
 
+        /** Gives the current leaf's buffer back. */
+        private void leaveLeaf() {
+            leaf = null;
+            if (leafView != null) {
+                leafView.close();
+                leafView = null;
+            }
+        }
+
         /** Moves to the next leaf; false at the end. */
         private boolean advance() throws IOException {
+            leaveLeaf();
             while (!stack.isEmpty()) {
                 Frame f = stack.peek();
                 if (f.next == f.sizes.length) {
@@ -254,13 +283,13 @@ final class Merkle {
                     continue;
                 }
                 int i = f.next++;
-                UnitId child = f.node.links().get(i);
+                UnitId child = f.children.get(i);
                 long start = f.childStart;
                 long size = f.sizes[i];
                 f.childStart += size;
-                Unit u;
+                UnitView v;
                 try {
-                    u = fetcher.fetch(child);
+                    v = fetcher.fetch(child);
                 } catch (CorruptUnitException e) {
                     throw fail(new CorruptUnitException(child, "piece " + (piece + 1) + " (bytes " + start + ".."
                             + (start + size - 1) + ") of blob " + root + ": " + e.getMessage(), e));
@@ -268,10 +297,11 @@ final class Merkle {
                     throw fail(new UnitNotFoundException(child, "piece " + (piece + 1) + " (bytes " + start + ".."
                             + (start + size - 1) + ") of blob " + root + ": unit " + child + " is not held here"));
                 }
-                enter(u, size, start, stack.size());
+                enter(v, size, start, stack.size());
                 if (leaf != null && leaf.hasRemaining()) {
                     return true;
                 }
+                leaveLeaf(); // an empty leaf
             }
             return false;
         }
@@ -292,7 +322,6 @@ final class Merkle {
                 return 0;
             }
             if (leaf == null || !leaf.hasRemaining()) {
-                leaf = null;
                 if (!advance()) {
                     return -1;
                 }
@@ -301,6 +330,16 @@ final class Merkle {
             leaf.get(b, off, n);
             offset += n;
             return n;
+        }
+
+        /** Gives back the leaf it holds; a read after close fails. */
+        @Override
+        public void close() {
+            leaveLeaf();
+            stack.clear();
+            if (failed == null) {
+                failed = new IOException("blob stream of " + root + " is closed");
+            }
         }
 
         long position() {

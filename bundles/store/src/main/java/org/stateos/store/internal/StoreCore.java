@@ -671,17 +671,21 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         return Merkle.open(root, this::fetchRequired);
     }
 
-    /** A piece of a blob: always hashed against the link that named it (the Merkle tree's promise). */
-    private Unit fetchRequired(UnitId id) throws IOException {
-        Unit u = load(id);
-        if (u == null) {
-            throw new UnitNotFoundException(id, "unit " + id + " is not held here");
+    /**
+     * A piece of a blob, viewed (a download reads each piece once: it is not cached) and always hashed against the
+     * link that named it (the Merkle tree's promise).
+     */
+    private UnitView fetchRequired(UnitId id) throws IOException {
+        UnitView v = readView(id).orElseThrow(() -> new UnitNotFoundException(id, "unit " + id + " is not held here"));
+        if (!settings.hashOnRead()) {
+            UnitId actual = UnitId.of(v.encoding());
+            if (!id.equals(actual)) {
+                v.close();
+                cache.remove(id);
+                throw hashMismatch(id, actual);
+            }
         }
-        if (!settings.hashOnRead() && !id.equals(u.id())) {
-            cache.remove(id);
-            throw hashMismatch(id, u.id());
-        }
-        return u;
+        return v;
     }
 
     private CorruptUnitException hashMismatch(UnitId id, UnitId actual) {

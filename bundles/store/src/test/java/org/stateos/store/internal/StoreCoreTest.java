@@ -166,9 +166,18 @@ class StoreCoreTest {
         BlobRef ref = join(store.putStream(new ByteArrayInputStream(data), PutOptions.DEFAULT));
         assertEquals(data.length, ref.size());
         assertEquals(4, ref.leaves());
-        try (InputStream in = store.openStream(ref.root())) {
+        StoreCore fresh = open(); // nothing cached
+        try (InputStream in = fresh.openStream(ref.root())) {
             assertArrayEquals(data, in.readAllBytes());
         }
+        assertEquals(0, log.lentViews.get(), "every piece's read buffer given back");
+        assertEquals(0, fresh.stats().cacheBytes(), "a download's pieces are read once: they do not fill the cache");
+        InputStream partly = fresh.openStream(ref.root());
+        assertEquals(10, partly.read(new byte[10]));
+        assertEquals(1, log.lentViews.get(), "the stream holds the piece it is reading");
+        partly.close();
+        assertEquals(0, log.lentViews.get(), "closing the stream gives it back");
+        assertThrows(IOException.class, partly::read);
         Unit root = join(store.get(ref.root())).orElseThrow();
         assertEquals(Merkle.NODE, root.type());
         assertEquals(4, root.links().size());
@@ -211,6 +220,7 @@ class StoreCoreTest {
             assertTrue(e.getMessage().contains("piece 1 (bytes 262144..524287)"), e.getMessage());
             assertThrows(CorruptUnitException.class, in::read);   // stays failed
         }
+        assertEquals(0, log.lentViews.get(), "no read buffer kept by the failed stream");
     }
 
     // ------------------------------------------------------------ heads
