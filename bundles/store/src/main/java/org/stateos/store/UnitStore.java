@@ -54,6 +54,14 @@ public interface UnitStore {
      */
     Optional<UnitView> readView(UnitId id) throws IOException;
 
+    /**
+     * {@link #readView} for callers that must not block (a Netty handler sending the bytes): the device read runs on
+     * the store's read threads, as {@link #get}'s does, and the stage completes with the view there (a cached unit at
+     * once, on the calling thread). The view is the caller's to close; one whose stage nobody takes is not given back,
+     * its buffer left to the garbage collector.
+     */
+    CompletionStage<Optional<UnitView>> getView(UnitId id);
+
     CompletionStage<Boolean> has(UnitId id);
 
     /** Sets a stored unit's retention (e.g. unpins it); completes with false when the unit is not held. */

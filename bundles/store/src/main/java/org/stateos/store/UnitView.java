@@ -43,9 +43,17 @@ public final class UnitView implements AutoCloseable {
         return new UnitView(id, e, h, release);
     }
 
-    /** A view of a unit in memory (nothing to give back on close). */
+    /** A view of a unit in memory (nothing to give back on close); its id is hashed if the unit has not yet. */
     public static UnitView of(Unit unit) {
-        return new UnitView(unit.id(), unit.encoding(),
+        return of(unit.id(), unit);
+    }
+
+    /**
+     * As {@link #of(Unit)}, for a caller that knows the unit's id already (a cache keyed by it): a 256 KiB unit read
+     * from the device has not been hashed, and hashing it would cost more than the read.
+     */
+    public static UnitView of(UnitId id, Unit unit) {
+        return new UnitView(id, unit.encoding(),
                 new Unit.Header(unit.type(), unit.links(), unit.encodedSize() - unit.payloadSize()), null);
     }
 

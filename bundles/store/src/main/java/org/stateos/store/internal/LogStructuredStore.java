@@ -271,6 +271,15 @@ public final class LogStructuredStore implements UnitStore, StoreAdmin {
     }
 
     @Override
+    public CompletionStage<Optional<UnitView>> getView(UnitId id) {
+        try {
+            return core().getView(id);
+        } catch (StoreClosedException e) {
+            return closed(e);
+        }
+    }
+
+    @Override
     public CompletionStage<Boolean> has(UnitId id) {
         try {
             return core().has(id);

@@ -551,15 +551,49 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         Unit cached = cache.get(id);   // counted as read counts it; a miss is read from the device and not cached
         if (cached != null) {
             touchLastAccess(id);
-            return Optional.of(UnitView.of(cached));
+            return Optional.of(UnitView.of(id, cached)); // the cache is keyed by the id: no need to hash the unit
         }
+        return Optional.ofNullable(viewMissed(id));
+    }
+
+    @Override
+    public CompletableFuture<Optional<UnitView>> getView(UnitId id) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreClosedException("the unit store is closed"));
+        }
+        Unit cached = cache.get(id);
+        if (cached != null) {
+            touchLastAccess(id);
+            return CompletableFuture.completedFuture(Optional.of(UnitView.of(id, cached)));
+        }
+        CompletableFuture<Optional<UnitView>> f = new CompletableFuture<>();
+        try {
+            reads.execute(() -> {
+                UnitView v;
+                try {
+                    v = viewMissed(id);
+                } catch (IOException | RuntimeException e) {
+                    f.completeExceptionally(e);
+                    return;
+                }
+                if (!f.complete(Optional.ofNullable(v)) && v != null) {
+                    v.close(); // the caller cancelled: nobody else will give the buffer back
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(new StoreClosedException("the unit store is closed"));
+        }
+        return f;
+    }
+
+    /** After a counted cache miss: the unit viewed in the engine's read buffer (not cached), or null when not held. */
+    private UnitView viewMissed(UnitId id) throws IOException {
         ensureOpen();
         UnitView v = viewVerified(id);
-        if (v == null) {
-            return Optional.empty();
+        if (v != null) {
+            touchLastAccess(id);
         }
-        touchLastAccess(id);
-        return Optional.of(v);
+        return v;
     }
 
     /** The verified unit, or null when not held. */

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -90,9 +92,23 @@ final class MemoryRecordLog implements RecordLog {
         return f;
     }
 
+    /** While set, reads wait for it (to act on a read in flight). */
+    volatile CountDownLatch readGate;
+
     @Override
     public ByteBuffer read(byte kind, byte[] key) throws IOException {
         lastReadThread = Thread.currentThread().getName();
+        CountDownLatch gate = readGate;
+        if (gate != null) {
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("test read gate not opened in 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted at the test read gate", e);
+            }
+        }
         String kk = k(kind, key);
         if (corrupt.containsKey(kk)) {
             throw new CorruptRecordException("CRC32C mismatch");
@@ -103,6 +119,8 @@ final class MemoryRecordLog implements RecordLog {
 
     /** Views lent by {@link #readView} and not closed yet: the store must give back every buffer it borrows. */
     final AtomicInteger lentViews = new AtomicInteger();
+    /** Views ever lent. */
+    final AtomicInteger viewsLentInAll = new AtomicInteger();
 
     @Override
     public RecordView readView(byte kind, byte[] key) throws IOException {
@@ -111,6 +129,7 @@ final class MemoryRecordLog implements RecordLog {
             return null;
         }
         lentViews.incrementAndGet();
+        viewsLentInAll.incrementAndGet();
         ByteBuffer ro = v.asReadOnlyBuffer();
         return new RecordView() {
             private boolean closed;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -540,6 +541,42 @@ class StoreCoreTest {
 
         store.close();
         assertThrows(StoreClosedException.class, () -> store.readView(a));
+    }
+
+    @Test
+    void getViewReadsOnTheStoresReadThreadsAndTheViewIsTheCallersToClose() throws Exception {
+        Unit u = text("viewed on a read thread");
+        UnitId a = put(u);
+        Unit bad = text("bad checksum");
+        put(bad);
+        store = open(); // nothing cached
+        UnitView v = join(store.getView(a)).orElseThrow();
+        assertTrue(log.lastReadThread.startsWith("stateos-store-read-"), log.lastReadThread);
+        assertEquals(1, log.lentViews.get());
+        assertEquals(u.payload(), v.payload());
+        v.close();
+        assertEquals(0, log.lentViews.get());
+        assertTrue(join(store.getView(UnitId.of(new byte[] {9}))).isEmpty());
+        log.corruptCrc(RecordKinds.UNIT, bad.id().bytes());
+        assertInstanceOf(CorruptUnitException.class, failure(store.getView(bad.id())));
+        assertEquals(0, log.lentViews.get(), "a refused read keeps no buffer");
+
+        // a get cancelled while its read is under way: the store gives the view's buffer back itself
+        CountDownLatch gate = new CountDownLatch(1);
+        log.readGate = gate;
+        log.lastReadThread = null;
+        int lentBefore = log.viewsLentInAll.get();
+        CompletableFuture<Optional<UnitView>> cancelled = store.getView(a).toCompletableFuture();
+        await(() -> log.lastReadThread != null, () -> "the read started");
+        assertTrue(cancelled.cancel(false));
+        log.readGate = null;
+        gate.countDown();
+        await(() -> log.viewsLentInAll.get() == lentBefore + 1 && log.lentViews.get() == 0,
+                () -> "the cancelled get's buffer given back: " + (log.viewsLentInAll.get() - lentBefore) + " lent, "
+                        + log.lentViews.get() + " not given back");
+
+        store.close();
+        assertInstanceOf(StoreClosedException.class, failure(store.getView(a)));
     }
 
     @Test

@@ -79,7 +79,9 @@ public final class StoreBench {
          */
         CHAIN("UnitStore.get chained: each next get from the last one's completion, CRC32C, one copy"),
         /** UnitStore.readView on the reader's own thread: the unit parsed in the engine's read buffer, no copy. */
-        VIEW("UnitStore.readView: on the reader's thread, CRC32C, no copy");
+        VIEW("UnitStore.readView: on the reader's thread, CRC32C, no copy"),
+        /** As CHAIN with UnitStore.getView: the asynchronous read without the copy. */
+        CHAIN_VIEW("UnitStore.getView chained: each next get from the last one's completion, CRC32C, no copy");
 
         final String description;
 
@@ -119,9 +121,9 @@ public final class StoreBench {
             default -> throw new IllegalArgumentException("--get=view|copy");
         };
         try {
-            unitGet = UnitGet.valueOf(o.getOrDefault("unit-get", "get").toUpperCase(java.util.Locale.ROOT));
+            unitGet = UnitGet.valueOf(o.getOrDefault("unit-get", "get").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--unit-get=get|read|chain|view");
+            throw new IllegalArgumentException("--unit-get=get|read|chain|view|chain-view");
         }
         unitsApi = switch (o.getOrDefault("api", "engine")) {
             case "units" -> true;
@@ -138,7 +140,7 @@ public final class StoreBench {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: run.sh [--file=/var/tmp/stateos-store-bench.img] [--size=4G] [--unit-dir=DIR]"
-                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read|chain|view] [--realtime=5] [--keep=true]");
+                        + " [--unit=256K] [--writers=4] [--readers=4] [--runs=3] [--seconds=10] [--write=BYTES] [--api=engine|units] [--get=view|copy] [--unit-get=get|read|chain|view|chain-view] [--realtime=5] [--keep=true]");
                 return;
             }
             if (!a.startsWith("--") || !a.contains("=")) {
@@ -482,8 +484,9 @@ public final class StoreBench {
                             };
                             runThreads(readers, "get", r -> {
                                 SplittableRandom rnd = rnds[r];
-                                if (api != null && unitGet == UnitGet.CHAIN) {
-                                    api.chain(() -> keyArray[rnd.nextInt(keyArray.length)], readDeadline, unitRead).join();
+                                if (api != null && (unitGet == UnitGet.CHAIN || unitGet == UnitGet.CHAIN_VIEW)) {
+                                    api.chain(() -> keyArray[rnd.nextInt(keyArray.length)], readDeadline, unitRead,
+                                            unitGet == UnitGet.CHAIN_VIEW).join();
                                     return;
                                 }
                                 while (System.nanoTime() < readDeadline) {

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.stateos.store.PutOptions;
@@ -114,31 +115,41 @@ final class UnitApi implements AutoCloseable {
     /**
      * Gets random units one after the other until {@code deadline}, each next get issued from the previous one's
      * completion (the store's read thread runs it: no thread of the caller's waits in between), as an asynchronous
-     * server chains them. Completes when the deadline has passed, or with the first error.
+     * server chains them: {@code UnitStore.get}, or with {@code views} {@code UnitStore.getView} (each view closed
+     * once counted). Completes when the deadline has passed, or with the first error.
      */
-    CompletableFuture<Void> chain(Supplier<byte[]> nextKey, long deadline, IntConsumer onUnit) {
+    CompletableFuture<Void> chain(Supplier<byte[]> nextKey, long deadline, IntConsumer onUnit, boolean views) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        next(nextKey, deadline, onUnit, done);
+        next(nextKey, deadline, onUnit, views, done);
         return done;
     }
 
-    private void next(Supplier<byte[]> nextKey, long deadline, IntConsumer onUnit, CompletableFuture<Void> done) {
+    private void next(Supplier<byte[]> nextKey, long deadline, IntConsumer onUnit, boolean views, CompletableFuture<Void> done) {
         if (System.nanoTime() >= deadline) {
             done.complete(null);
             return;
         }
         // The unit cache is off, so a get never completes at once: the recursion below runs one level per read thread task.
-        store.get(UnitId.fromBytes(nextKey.get())).whenComplete((u, e) -> {
+        UnitId id = UnitId.fromBytes(nextKey.get());
+        CompletionStage<Integer> size = views
+                ? store.getView(id).thenApply(v -> {
+                    try (org.stateos.store.UnitView view = v.orElseThrow(() -> new IllegalStateException("a unit the bench put is missing"))) {
+                        return view.encodedSize();
+                    }
+                })
+                : store.get(id).thenApply(u -> u.orElseThrow(() -> new IllegalStateException("a unit the bench put is missing"))
+                        .encodedSize());
+        size.whenComplete((n, e) -> {
             try {
                 if (e != null) {
                     throw new IllegalStateException("get failed: " + e, e);
                 }
-                onUnit.accept(u.orElseThrow(() -> new IllegalStateException("a unit the bench put is missing")).encodedSize());
+                onUnit.accept(n);
             } catch (RuntimeException x) {
                 done.completeExceptionally(x);
                 return;
             }
-            next(nextKey, deadline, onUnit, done);
+            next(nextKey, deadline, onUnit, views, done);
         });
     }
 

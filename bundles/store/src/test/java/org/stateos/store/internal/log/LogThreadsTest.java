@@ -40,9 +40,12 @@ class LogThreadsTest {
             }
             String policy = log.stats().threadPolicy();
             List<RealtimeScheduling.State> states = RealtimeScheduling.threadsNamed(LOG_THREADS);
-            while ((fifo(states) < (policy.equals("SCHED_FIFO 5") ? 2 : 0) || states.size() < 3)
+            while ((fifo(states) < (policy.equals("SCHED_FIFO 5") ? 2 : 0) || states.size() != 3)
                     && System.nanoTime() < deadline) {
-                // the first thread has its policy; the other asks, and each gets its kernel name, in its own time
+                // The first thread has its policy; the other asks, and each gets its kernel name, in its own time.
+                // More than three for a moment: asking runs chrt, and the JDK's process reaper thread that this
+                // starts carries its creator's kernel name (a log thread's) until the JVM names it, a moment later.
+                // A fourth thread for good would still fail below.
                 states = RealtimeScheduling.threadsNamed(LOG_THREADS);
             }
             if (policy.equals("SCHED_FIFO 5")) {
