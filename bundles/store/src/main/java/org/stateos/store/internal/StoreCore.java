@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -515,13 +516,32 @@ public final class StoreCore implements UnitStore, AutoCloseable {
             touchLastAccess(id);
             return CompletableFuture.completedFuture(Optional.of(cached)); // no I/O: no reason to change threads
         }
-        CompletableFuture<Optional<Unit>> f = new CompletableFuture<>();
+        return onReadThread(() -> loadMissed(id), unclaimed -> { });
+    }
+
+    /** What a read thread reads: null when the unit is not held. */
+    @FunctionalInterface
+    private interface DeviceRead<T> {
+        T read() throws IOException;
+    }
+
+    /**
+     * Runs {@code read} on a read thread, completing the future there; {@code unclaimed} gets what was read when the
+     * future was completed (cancelled) before it.
+     */
+    private <T> CompletableFuture<Optional<T>> onReadThread(DeviceRead<T> read, Consumer<T> unclaimed) {
+        CompletableFuture<Optional<T>> f = new CompletableFuture<>();
         try {
             reads.execute(() -> {
+                T t;
                 try {
-                    f.complete(Optional.ofNullable(loadMissed(id)));
+                    t = read.read();
                 } catch (IOException | RuntimeException e) {
                     f.completeExceptionally(e);
+                    return;
+                }
+                if (!f.complete(Optional.ofNullable(t)) && t != null) {
+                    unclaimed.accept(t);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -566,24 +586,8 @@ public final class StoreCore implements UnitStore, AutoCloseable {
             touchLastAccess(id);
             return CompletableFuture.completedFuture(Optional.of(UnitView.of(id, cached)));
         }
-        CompletableFuture<Optional<UnitView>> f = new CompletableFuture<>();
-        try {
-            reads.execute(() -> {
-                UnitView v;
-                try {
-                    v = viewMissed(id);
-                } catch (IOException | RuntimeException e) {
-                    f.completeExceptionally(e);
-                    return;
-                }
-                if (!f.complete(Optional.ofNullable(v)) && v != null) {
-                    v.close(); // the caller cancelled: nobody else will give the buffer back
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            f.completeExceptionally(new StoreClosedException("the unit store is closed"));
-        }
-        return f;
+        // cancelled by the caller meanwhile: nobody else will give the buffer back
+        return onReadThread(() -> viewMissed(id), UnitView::close);
     }
 
     /** After a counted cache miss: the unit viewed in the engine's read buffer (not cached), or null when not held. */
