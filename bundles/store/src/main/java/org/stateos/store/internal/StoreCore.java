@@ -511,9 +511,8 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new StoreClosedException("the unit store is closed"));
         }
-        Unit cached = cache.get(id);
+        Unit cached = cacheHit(id);
         if (cached != null) {
-            touchLastAccess(id);
             return CompletableFuture.completedFuture(Optional.of(cached)); // no I/O: no reason to change threads
         }
         return onReadThread(() -> loadMissed(id), unclaimed -> { });
@@ -555,9 +554,8 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         if (closed) {
             throw new StoreClosedException("the unit store is closed");
         }
-        Unit cached = cache.get(id);   // counted as get counts it: a hit, or a miss the device read follows
+        Unit cached = cacheHit(id);
         if (cached != null) {
-            touchLastAccess(id);
             return Optional.of(cached);
         }
         return Optional.ofNullable(loadMissed(id));
@@ -568,9 +566,8 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         if (closed) {
             throw new StoreClosedException("the unit store is closed");
         }
-        Unit cached = cache.get(id);   // counted as read counts it; a miss is read from the device and not cached
+        Unit cached = cacheHit(id);   // a miss is read from the device and not cached
         if (cached != null) {
-            touchLastAccess(id);
             return Optional.of(UnitView.of(id, cached)); // the cache is keyed by the id: no need to hash the unit
         }
         return Optional.ofNullable(viewMissed(id));
@@ -581,9 +578,8 @@ public final class StoreCore implements UnitStore, AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new StoreClosedException("the unit store is closed"));
         }
-        Unit cached = cache.get(id);
+        Unit cached = cacheHit(id);
         if (cached != null) {
-            touchLastAccess(id);
             return CompletableFuture.completedFuture(Optional.of(UnitView.of(id, cached)));
         }
         // cancelled by the caller meanwhile: nobody else will give the buffer back
@@ -598,6 +594,18 @@ public final class StoreCore implements UnitStore, AutoCloseable {
             touchLastAccess(id);
         }
         return v;
+    }
+
+    /**
+     * The cached unit, its use noted, or null: counted as a caller's hit or miss (the device read a miss leads to is
+     * the caller's).
+     */
+    private Unit cacheHit(UnitId id) {
+        Unit cached = cache.get(id);
+        if (cached != null) {
+            touchLastAccess(id);
+        }
+        return cached;
     }
 
     /** The verified unit, or null when not held. */

@@ -1,5 +1,7 @@
 package org.stateos.store.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +12,7 @@ import java.util.function.Supplier;
 import org.stateos.store.PutOptions;
 import org.stateos.store.Unit;
 import org.stateos.store.UnitId;
+import org.stateos.store.UnitView;
 import org.stateos.store.internal.LogStructuredStore;
 import org.stateos.store.internal.StoreCore;
 import org.stateos.store.internal.StoreSettings;
@@ -89,20 +92,20 @@ final class UnitApi implements AutoCloseable {
     /** The unit's encoded size, read through the store's blocking read on this thread. */
     int read(byte[] id) {
         try {
-            return store.read(UnitId.fromBytes(id)).orElseThrow(() -> new IllegalStateException("a unit the bench put is missing"))
+            return store.read(UnitId.fromBytes(id)).orElseThrow(UnitApi::missing)
                     .encodedSize();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     /** The unit's encoded size, viewed where the store read it (the view closed at once: its buffer goes back). */
     int view(byte[] id) {
-        try (org.stateos.store.UnitView v = store.readView(UnitId.fromBytes(id))
-                .orElseThrow(() -> new IllegalStateException("a unit the bench put is missing"))) {
+        try (UnitView v = store.readView(UnitId.fromBytes(id))
+                .orElseThrow(UnitApi::missing)) {
             return v.encodedSize();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -133,11 +136,11 @@ final class UnitApi implements AutoCloseable {
         UnitId id = UnitId.fromBytes(nextKey.get());
         CompletionStage<Integer> size = views
                 ? store.getView(id).thenApply(v -> {
-                    try (org.stateos.store.UnitView view = v.orElseThrow(() -> new IllegalStateException("a unit the bench put is missing"))) {
+                    try (UnitView view = v.orElseThrow(UnitApi::missing)) {
                         return view.encodedSize();
                     }
                 })
-                : store.get(id).thenApply(u -> u.orElseThrow(() -> new IllegalStateException("a unit the bench put is missing"))
+                : store.get(id).thenApply(u -> u.orElseThrow(UnitApi::missing)
                         .encodedSize());
         size.whenComplete((n, e) -> {
             try {
@@ -151,6 +154,10 @@ final class UnitApi implements AutoCloseable {
             }
             next(nextKey, deadline, onUnit, views, done);
         });
+    }
+
+    private static IllegalStateException missing() {
+        return new IllegalStateException("a unit the bench put is missing");
     }
 
     @Override
